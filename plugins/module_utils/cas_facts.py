@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn one ``InstanceStatusList`` entry into a dict of facts a playbook can assert on.
+
+Raw fields keep their values (times in epoch milliseconds) under snake_case
+names; derived facts are computed against a given "now" so that tests can pin
+it. Anything the service sends that is not the documented shape is an error,
+never a silently wrong fact: a gate must not pass by accident.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasResponseError, CasConfigError
+
+STATUSES = ('BUY', 'USED', 'REFUND', 'REVOKE')
+TYPES = ('ROOT', 'SUB_ROOT')
+MS_PER_DAY = 86400 * 1000
+
+# service field -> (fact name, expected kind, required)
+FIELDS = (
+    ('InstanceId', 'instance_id', 'str', True),
+    ('Status', 'status', 'str', True),
+    ('Type', 'type', 'str', False),
+    ('CertTotalCount', 'cert_total_count', 'int', False),
+    ('CertIssuedCount', 'cert_issued_count', 'int', False),
+    ('BeforeTime', 'before_time', 'int', False),
+    ('AfterTime', 'after_time', 'int', False),
+    ('UseExpireTime', 'use_expire_time', 'int', False),
+    ('Identifier', 'identifier', 'str', False),
+)
+_KNOWN = dict((f[0], f) for f in FIELDS)
+_CAMEL_1 = re.compile(r'(.)([A-Z][a-z]+)')
+_CAMEL_2 = re.compile(r'([a-z0-9])([A-Z])')
+
+
+def snake_case(name):
+    """``CertTotalCount`` -> ``cert_total_count``; ``CAName`` -> ``ca_name``."""
+    return _CAMEL_2.sub(r'\1_\2', _CAMEL_1.sub(r'\1_\2', str(name))).replace('-', '_').lower()
+
+
+def iso_utc(epoch_ms):
+    if epoch_ms is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(epoch_ms / 1000.0, tz=datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def whole_days_left(epoch_ms, now_ms):
+    """Whole days from now until ``epoch_ms`` (negative once past), or None."""
+    if epoch_ms is None:
+        return None
+    return (epoch_ms - now_ms) // MS_PER_DAY
+
+
+def _checked(entry, index):
+    instance = entry.get('InstanceId') if isinstance(entry, dict) else None
+    label = 'instance %s' % instance if isinstance(instance, str) and instance else 'entry %d of InstanceStatusList' % index
+    if not isinstance(entry, dict):
+        raise CasResponseError('The service answered with %s that is not an object: the answer does not have the '
+                               'documented shape' % label)
+    values = {}
+    for field, name, kind, required in FIELDS:
+        value = entry.get(field)
+        if value is None:
+            if required:
+                raise CasResponseError('The service answered without %s for %s: the answer does not have the '
+                                       'documented shape, so no decision can be based on it' % (field, label))
+            values[name] = None
+            continue
+        if kind == 'int':
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        else:
+            ok = isinstance(value, str) and value != ''
+        if not ok:
+            raise CasResponseError('The service answered %s=%r for %s where %s was expected: the answer does not '
+                                   'have the documented shape' % (field, value, label,
+                                                                  'a whole number' if kind == 'int' else 'a string'))
+        values[name] = value
+    return values
+
+
+def instance_facts(entry, now_ms, index=0):
+    """The fact dict for one ``InstanceStatusList`` entry; raises CasResponseError on a malformed one."""
+    facts = _checked(entry, index)
+    for field, value in entry.items():
+        if field not in _KNOWN:
+            facts.setdefault(snake_case(field), value)
+    total, issued = facts['cert_total_count'], facts['cert_issued_count']
+    if total is not None and issued is not None:
+        facts['cert_remaining_count'] = max(total - issued, 0)
+        facts['cert_usage_percent'] = round(100.0 * issued / total, 1) if total else None
+    else:
+        facts['cert_remaining_count'] = None
+        facts['cert_usage_percent'] = None
+    before, after, use_expire = facts['before_time'], facts['after_time'], facts['use_expire_time']
+    facts['before_time_iso'] = iso_utc(before)
+    facts['after_time_iso'] = iso_utc(after)
+    facts['use_expire_time_iso'] = iso_utc(use_expire)
+    facts['validity_days_left'] = whole_days_left(after, now_ms)
+    facts['subscription_days_left'] = whole_days_left(use_expire, now_ms)
+    facts['certificate_valid'] = before is not None and after is not None and before <= now_ms < after
+    facts['subscription_active'] = use_expire is not None and now_ms < use_expire
+    # Fail closed: usable only when every fact it rests on is present and good.
+    facts['usable'] = facts['status'] == 'USED' and facts['certificate_valid'] and facts['subscription_active']
+    return facts
+
+
+def instances_from_response(body, now_ms):
+    """Fact dicts for every entry of a successful answer's ``InstanceStatusList``."""
+    entries = body.get('InstanceStatusList')
+    if not isinstance(entries, list):
+        raise CasResponseError('The service answered without an InstanceStatusList list: the answer does not have the '
+                               'documented shape (is endpoint a Certificate Management Service endpoint?)',
+                               request_id=body.get('RequestId'))
+    return [instance_facts(entry, now_ms, index) for index, entry in enumerate(entries)]
+
+
+def apply_query(expression, data):
+    """Evaluate a JMESPath ``expression`` over ``data``; jmespath is imported only here."""
+    try:
+        import jmespath
+    except ImportError:
+        raise CasConfigError('query needs the Python library jmespath on the host that runs this task: install it '
+                             '(pip install jmespath).', option='query') from None
+    try:
+        return jmespath.search(expression, data)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise CasConfigError('query %r is not a valid JMESPath expression: %s' % (expression, str(exc).splitlines()[0]),
+                             option='query') from None
