@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client's request loop against a scripted transport: retries, errors, parsing, not found."""
+
+import json
+
+import pytest
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
+    CasClient, fetch_status, not_found_error, validate_instance_id)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
+    CasApiError, CasConfigError, CasResponseError, CasTransportError)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import HttpResponse
+
+NOW = 1700000000.0
+SECRET = 'very-secret-value'
+TOKEN = 'sts-token+/='
+GOOD = {'InstanceId': 'cas-member-a', 'Status': 'USED', 'Type': 'ROOT', 'CertTotalCount': 10, 'CertIssuedCount': 1,
+        'BeforeTime': 1600000000000, 'AfterTime': 1900000000000, 'UseExpireTime': 1800000000000, 'Identifier': 'f' * 32}
+
+
+def ok(instances, request_id='RID-OK'):
+    return HttpResponse(200, {'content-type': 'application/json'},
+                        json.dumps({'RequestId': request_id, 'InstanceStatusList': instances}).encode())
+
+
+def err(status, code, message='m', request_id='RID-ERR', headers=None):
+    body = {'RequestId': request_id, 'HostId': 'cas.aliyuncs.com', 'Code': code, 'Message': message,
+            'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % code}
+    return HttpResponse(status, dict({'content-type': 'application/json'}, **(headers or {})), json.dumps(body).encode())
+
+
+class Script:
+    """A transport that plays back answers (or raises errors) and records each request."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.requests = []
+
+    def post(self, url, headers, host):
+        self.requests.append((url, dict(headers)))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def client(*answers, **config):
+    config.setdefault('access_key_id', 'AKID')
+    config.setdefault('access_key_secret', SECRET)
+    sleeps = []
+    transport = Script(*answers)
+    c = CasClient(ClientConfig(environ={}, **config), transport=transport, sleep=sleeps.append, clock=lambda: NOW)
+    return c, transport, sleeps
+
+
+def test_success_signs_and_parses():
+    c, transport, sleeps = client(ok([GOOD]), security_token=TOKEN)
+    facts, request_id = c.get_ca_instance_status('cas-member-a')
+    assert request_id == 'RID-OK' and facts[0]['instance_id'] == 'cas-member-a' and facts[0]['usable'] is True
+    url, headers = transport.requests[0]
+    assert url == 'https://cas.aliyuncs.com/?InstanceId=cas-member-a'
+    assert headers['host'] == 'cas.aliyuncs.com' and headers['x-acs-security-token'] == TOKEN
+    assert headers['Authorization'].startswith('ACS3-HMAC-SHA256 Credential=AKID,')
+    assert sleeps == []
+
+
+@pytest.mark.parametrize('transient', [
+    err(400, 'Throttling.User'), err(503, 'ServiceUnavailable'), err(500, 'InternalError'),
+    HttpResponse(502, {'content-type': 'text/html'}, b'<html><body>502 Bad Gateway</body></html>'),
+    HttpResponse(504, {}, b'gateway timeout'), err(429, 'Throttling.Api'),
+    CasTransportError('Could not connect to cas.aliyuncs.com (connection reset)'),
+    CasTransportError('No answer within timeout'),
+])
+def test_transient_failures_are_retried_with_fresh_nonce(transient):
+    c, transport, sleeps = client(transient, transient, ok([GOOD]))
+    facts, _rid = c.get_ca_instance_status('cas-member-a')
+    assert facts[0]['status'] == 'USED'
+    assert len(transport.requests) == 3 and len(sleeps) == 2
+    nonces = set(h['x-acs-signature-nonce'] for _u, h in transport.requests)
+    signatures = set(h['Authorization'] for _u, h in transport.requests)
+    assert len(nonces) == 3 and len(signatures) == 3
+
+
+@pytest.mark.parametrize('permanent, error_type, fragment', [
+    (err(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation. server string to sign is:'
+                                       'POST&%2F&AccessKeyId%3DAKID%26SecurityToken%3Dx'), CasApiError, 'check access_key_secret'),
+    (err(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.'), CasApiError, 'check access_key_id'),
+    (err(403, 'Forbidden.RAM', 'User not authorized'), CasApiError, 'yundun-cert:GetCAInstanceStatus'),
+    (err(400, 'InvalidTimeStamp.Expired', 'expired'), CasApiError, 'fix the clock'),
+    (err(400, 'MissingSecurityToken', 'x'), CasApiError, 'security_token'),
+    (HttpResponse(200, {}, b'{"RequestId": "R", "InstanceStatusList": [{"Instan'), CasResponseError, 'not valid JSON'),
+    (HttpResponse(200, {}, b'{"RequestId": "R", "Unexpected": true}'), CasResponseError, 'InstanceStatusList'),
+    (HttpResponse(200, {}, b'[1, 2]'), CasResponseError, 'not an object'),
+    (HttpResponse(200, {}, b'\xff\xfe'), CasResponseError, 'not valid JSON'),
+])
+def test_permanent_failures_are_not_retried(permanent, error_type, fragment):
+    c, transport, sleeps = client(permanent, ok([GOOD]))
+    with pytest.raises(error_type) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    assert fragment in str(raised.value)
+    assert len(transport.requests) == 1 and sleeps == []
+    assert 'AccessKeyId%3D' not in str(raised.value) and raised.value.__cause__ is None
+
+
+def test_gives_up_after_retries_and_says_so():
+    c, transport, sleeps = client(*[err(400, 'Throttling.User')] * 3, retries=2)
+    with pytest.raises(CasApiError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    assert len(transport.requests) == 3 and len(sleeps) == 2
+    assert 'gave up after 3 attempts' in str(raised.value) and raised.value.code == 'Throttling.User'
+    assert 'RequestId RID-ERR' in str(raised.value)
+
+
+def test_retry_after_header_sets_the_wait():
+    c, _transport, sleeps = client(err(429, 'Throttling.User', headers={'x-acs-retry-after': '1500'}), ok([GOOD]))
+    c.get_ca_instance_status('cas-member-a')
+    assert sleeps == [1.5]
+
+
+def test_error_message_never_holds_secret_or_token():
+    echoed = 'server string to sign is:%s %s' % (SECRET, TOKEN)
+    c, _t, _s = client(err(400, 'IncompleteSignature', 'bad ' + echoed + ' and ' + SECRET), security_token=TOKEN)
+    with pytest.raises(CasApiError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    for text in (str(raised.value), repr(raised.value), json.dumps(raised.value.to_result())):
+        assert SECRET not in text and TOKEN not in text
+
+
+def test_html_page_is_reported_as_such():
+    page = HttpResponse(502, {'content-type': 'text/html'}, b'<html>bad gateway</html>')
+    c, _t, _s = client(page, page, retries=1)
+    with pytest.raises(CasResponseError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    assert 'HTML page instead of JSON' in str(raised.value) and 'HTTP 502' in str(raised.value)
+
+
+def test_fetch_status_several_ids_keeps_order_and_collects_missing():
+    other = dict(GOOD, InstanceId='cas-member-b', Status='BUY')
+    answers = {
+        'cas-member-a': ok([GOOD], 'R-A'), 'cas-member-b': ok([other], 'R-B'),
+        'cas-member-gone': err(404, 'InvalidInstanceId.NotFound', 'The specified InstanceId does not exist.', 'R-G'),
+        'cas-member-empty': ok([], 'R-E'),
+    }
+
+    class ByInstance(Script):
+        def post(self, url, headers, host):
+            self.requests.append((url, headers))
+            return answers[url.split('InstanceId=')[1]]
+
+    c = CasClient(ClientConfig(access_key_id='a', access_key_secret='b', environ={}), transport=ByInstance(),
+                  clock=lambda: NOW)
+    ids = ['cas-member-b', 'cas-member-gone', 'cas-member-a', 'cas-member-empty', 'cas-member-b']
+    result = fetch_status(c, ids)
+    assert [f['instance_id'] for f in result.instances] == ['cas-member-b', 'cas-member-a']
+    assert result.missing == ['cas-member-gone', 'cas-member-empty']
+    assert len(c.transport.requests) == 4  # the duplicate ID is fetched once
+    assert 'cas-member-gone' in str(not_found_error(result.missing))
+
+
+def test_fetch_status_all_and_by_identifier():
+    c, transport, _s = client(ok([GOOD, dict(GOOD, InstanceId='cas-member-b')]), ok([]))
+    assert len(fetch_status(c).instances) == 2
+    result = fetch_status(c, identifier='nope')
+    assert result.missing == ['nope'] and 'identifier nope' in str(not_found_error(result.missing, 'nope'))
+    assert transport.requests[0][0] == 'https://cas.aliyuncs.com/?'
+
+
+def test_other_api_errors_propagate_from_fetch_status():
+    c, _t, _s = client(err(403, 'Forbidden.RAM'))
+    with pytest.raises(CasApiError):
+        fetch_status(c, ['cas-member-a'])
+
+
+@pytest.mark.parametrize('value, fragment', [
+    ('', 'is empty'), ('   ', 'is empty'), ('x' * 200, 'at most 128'), ('cas&member=1', 'not an instance ID'),
+    ('cas#1', 'not an instance ID'), ('cas?1', 'not an instance ID'), ('cas%1', 'not an instance ID'),
+    ('cäs-1', 'not an instance ID'), (5, 'must be a string'), (None, 'must be a string'),
+])
+def test_instance_id_validation(value, fragment):
+    with pytest.raises(CasConfigError) as raised:
+        validate_instance_id(value)
+    assert fragment in str(raised.value) and raised.value.option == 'instance_id'
+
+
+def test_insecure_warning():
+    c, _t, _s = client(validate_certs=False)
+    assert any('validate_certs is false' in w for w in c.warnings)
