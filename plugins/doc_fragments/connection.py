@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The connection options of every module and plugin, documented once.
+    # PLUGINS adds only where a lookup may also take each value from (vars, env, ansible.cfg).
+    # tests/unit/plugins/doc_fragments/test_connection.py keeps both in step with
+    # plugins/module_utils/cas_options.py.
+
+    DOCUMENTATION = r'''
+options:
+  access_key_id:
+    description:
+      - The AccessKey ID of a RAM user or an STS AccessKey.
+      - If not set, the key comes from the first of these that is set
+        (see the L(credentials guide,https://github.com/seed/alicloud_cas/blob/main/docs/credentials.md)).
+        E(ALIBABA_CLOUD_ACCESS_KEY_ID) with E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and E(ALIBABA_CLOUD_SECURITY_TOKEN);
+        the legacy E(ALICLOUD_ACCESS_KEY) with E(ALICLOUD_SECRET_KEY) and E(ALICLOUD_SECURITY_TOKEN);
+        a profile of the aliyun CLI's C(~/.aliyun/config.json).
+      - For a module, environment variables and C(~/.aliyun/config.json) are read on the host that runs the module;
+        for a lookup, on the controller.
+    type: str
+  access_key_secret:
+    description:
+      - The AccessKey secret belonging to O(access_key_id). Required when O(access_key_id) is set.
+      - Never shown in output, logs or error messages.
+    type: str
+  security_token:
+    description:
+      - The STS security token, when O(access_key_id) is a temporary (STS) AccessKey.
+    type: str
+  profile:
+    description:
+      - The name of a profile in the aliyun CLI configuration C(~/.aliyun/config.json).
+      - If not set, E(ALIBABA_CLOUD_PROFILE), then the file's C(current) profile, are used once no key was found
+        in the options or the environment.
+      - Setting O(profile) skips the environment keys. It cannot be combined with O(access_key_id),
+        O(access_key_secret) or O(security_token).
+      - Profiles of mode C(AK) and C(StsToken) are supported.
+    type: str
+  region:
+    description:
+      - The region ID. It selects the service endpoint when O(endpoint) is not set; most regions are served by
+        C(cas.aliyuncs.com), C(ap-southeast-1), C(eu-central-1), C(ap-northeast-1) and C(me-east-1) by their
+        regional host.
+    type: str
+    default: cn-hangzhou
+  endpoint:
+    description:
+      - The service endpoint, as a host name (C(cas.aliyuncs.com), C(cas-vpc.cn-hangzhou.aliyuncs.com)) or a URL
+        (C(https://cas.ap-southeast-1.aliyuncs.com)). Overrides O(region).
+      - Plain C(http://) is accepted only for a host on this machine, such as the collection's emulator
+        (C(http://127.0.0.1:PORT)).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate. Turning this off is insecure and warns; prefer O(ca_bundle).
+    type: bool
+    default: true
+  ca_bundle:
+    description:
+      - A PEM file of CA certificates to verify the endpoint's TLS certificate with, instead of the system's.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the connection and for each read of the answer, per attempt.
+      - A call takes at most about O(timeout) times (O(retries) + 1), plus the waits between attempts
+        (at most 20 seconds each).
+    type: float
+    default: 10
+  retries:
+    description:
+      - How many times to retry after the first attempt, for throttling (C(Throttling*)), C(ServiceUnavailable),
+        C(InternalError), HTTP 429/500/502/503/504, connection errors and timeouts.
+      - Waits grow exponentially with jitter; an C(x-acs-retry-after) header from the service is honoured.
+      - Signature, credential, permission and parameter errors are never retried.
+    type: int
+    default: 5
+  cache_ttl:
+    description:
+      - Seconds for which an answer is reused from the result cache on the controller, so that many hosts and
+        tasks asking about the same CA make one API call.
+      - V(0) disables the cache. A longer TTL means fewer calls but a gate may act on a status up to that old.
+      - The cache lives in a per-user directory (see the security guide) and never holds a secret.
+      - Used by lookups and by modules that run on the controller (for example a task delegated to C(localhost)).
+    type: int
+    default: 30
+  rate_limit:
+    description:
+      - The most API calls per second that all workers of this controller send with one AccessKey together.
+      - The service allows 10 per second per account; lower it when other tools share the account.
+    type: float
+    default: 10
+notes:
+  - The RAM permission needed is C(yundun-cert:GetCAInstanceStatus).
+'''
+
+    PLUGINS = r'''
+options:
+  access_key_id:
+    vars:
+      - name: alicloud_cas_access_key_id
+  access_key_secret:
+    vars:
+      - name: alicloud_cas_access_key_secret
+  security_token:
+    vars:
+      - name: alicloud_cas_security_token
+  profile:
+    vars:
+      - name: alicloud_cas_profile
+    ini:
+      - section: alicloud_cas
+        key: profile
+  region:
+    vars:
+      - name: alicloud_cas_region
+    env:
+      - name: ALIBABA_CLOUD_REGION_ID
+    ini:
+      - section: alicloud_cas
+        key: region
+  endpoint:
+    vars:
+      - name: alicloud_cas_endpoint
+    env:
+      - name: ALIBABA_CLOUD_ENDPOINT_CAS
+    ini:
+      - section: alicloud_cas
+        key: endpoint
+  validate_certs:
+    vars:
+      - name: alicloud_cas_validate_certs
+    env:
+      - name: ALICLOUD_CAS_VALIDATE_CERTS
+    ini:
+      - section: alicloud_cas
+        key: validate_certs
+  ca_bundle:
+    vars:
+      - name: alicloud_cas_ca_bundle
+    env:
+      - name: ALICLOUD_CAS_CA_BUNDLE
+    ini:
+      - section: alicloud_cas
+        key: ca_bundle
+  timeout:
+    vars:
+      - name: alicloud_cas_timeout
+    env:
+      - name: ALICLOUD_CAS_TIMEOUT
+    ini:
+      - section: alicloud_cas
+        key: timeout
+  retries:
+    vars:
+      - name: alicloud_cas_retries
+    env:
+      - name: ALICLOUD_CAS_RETRIES
+    ini:
+      - section: alicloud_cas
+        key: retries
+  cache_ttl:
+    vars:
+      - name: alicloud_cas_cache_ttl
+    env:
+      - name: ALICLOUD_CAS_CACHE_TTL
+    ini:
+      - section: alicloud_cas
+        key: cache_ttl
+  rate_limit:
+    vars:
+      - name: alicloud_cas_rate_limit
+    env:
+      - name: ALICLOUD_CAS_RATE_LIMIT
+    ini:
+      - section: alicloud_cas
+        key: rate_limit
+'''

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A small base for this collection's modules, after amazon.aws' AnsibleAWSModule.
+
+It adds the shared connection options to the argument spec, builds the client,
+and turns every CasError into ``fail_json`` with the service's code and
+request ID. Modules stay documentation plus a thin ``main()``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
+    CasClient, fetch_status, not_found_error, validate_instance_id)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import apply_query
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig, connection_argspec
+from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_transport
+
+
+class CasModule:
+    """Wraps AnsibleModule; ``run(handler)`` calls ``handler(self)`` and reports errors cleanly."""
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = connection_argspec()
+        spec.update(argument_spec or {})
+        kwargs.setdefault('supports_check_mode', True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self._client = None
+
+    def client(self):
+        if self._client is None:
+            if not cas_transport.HAS_REQUESTS:
+                self.module.fail_json(msg=missing_required_lib('requests'), exception=cas_transport.REQUESTS_IMPORT_ERROR)
+            config = ClientConfig.from_options(self.params)
+            self._client = CasClient(config)
+            for warning in self._client.warnings:
+                self.module.warn(warning)
+        return self._client
+
+    def instance_ids(self):
+        value = self.params.get('instance_id') or []
+        return [validate_instance_id(v) for v in value]
+
+    def fetch(self):
+        """Fetch what ``instance_id`` / ``identifier`` select; unknown IDs are an error."""
+        identifier = self.params.get('identifier')
+        if identifier is not None and not identifier.strip():
+            raise CasConfigError('identifier is empty: give a CA certificate identifier or leave it out.', option='identifier')
+        result = fetch_status(self.client(), self.instance_ids(), identifier)
+        if result.missing:
+            raise not_found_error(result.missing, identifier)
+        return result
+
+    def run(self, handler):
+        try:
+            handler(self)
+        except CasError as error:
+            client = self._client
+            self.module.fail_json(**dict(error.to_result(), changed=False,
+                                         attempts=client.attempts if client else 0))
+        finally:
+            if self._client is not None:
+                self._client.close()
+
+
+def status_info(cas):
+    """``ca_instance_status_info``: facts, an optional JMESPath query, an optional gate."""
+    params = cas.params
+    result = cas.fetch()
+    out = dict(changed=False, instances=result.instances, request_id=result.request_id)
+    if params.get('query'):
+        out['query_result'] = apply_query(params['query'], result.instances)
+    require = params.get('require')
+    if require and any(v is not None for v in require.values()):
+        failures = gate_failures(result.instances, require)
+        if not result.instances:
+            failures = [('(no instance)', ['no CA instance matched instance_id/identifier'])]
+        out['unmet'] = [dict(instance_id=iid, conditions=unmet) for iid, unmet in failures]
+        if failures:
+            cas.module.fail_json(msg=gate_message(failures), **out)
+    cas.module.exit_json(**out)
+
+
+def instance_facts_gathering(cas):
+    """``ca_instance_facts``: the same facts as ``ansible_facts.alicloud_cas_instances``, keyed by instance ID."""
+    result = cas.fetch()
+    facts = dict((f['instance_id'], f) for f in result.instances)
+    cas.module.exit_json(changed=False, ansible_facts=dict(alicloud_cas_instances=facts))
