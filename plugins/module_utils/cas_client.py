@@ -28,6 +28,7 @@ COLLECTION_VERSION = '1.0.0'
 USER_AGENT = 'AlibabaCloud (%s; %s) Python/%s seed.alicloud_cas/%s' % (
     platform.system(), platform.machine(), '.'.join(str(v) for v in sys.version_info[:3]), COLLECTION_VERSION)
 MAX_WORKERS = 8
+NOT_FOUND_KEY = '_not_found'
 
 
 def _is_instance_not_found(error):
@@ -38,8 +39,9 @@ def _is_instance_not_found(error):
 class CasClient:
     """Calls one CAS action with retries. Credentials are resolved on first use."""
 
-    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, limiter=None):
+    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, limiter=None, cache=None):
         self.config = config
+        self.cache = cache
         self._transport = transport
         self._sleep = sleep
         self._clock = clock
@@ -141,12 +143,42 @@ class CasClient:
             params['InstanceId'] = instance_id
         if identifier is not None:
             params['Identifier'] = identifier
-        data = self.call(ACTION, params)
+        if self.cache is None:
+            data = self.call(ACTION, params)
+        else:
+            key = self.cache.key(self.config.base_url, self.access_key_id, ACTION, params)
+            data = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params),
+                                            wait=self.policy.worst_case_seconds(self.config.timeout))
+        if NOT_FOUND_KEY in data:
+            stored = data[NOT_FOUND_KEY]
+            raise CasApiError(stored.get('message'), code=stored.get('code'), request_id=stored.get('request_id'),
+                              http_status=stored.get('http_status'))
         return instances_from_response(data, int(self._clock() * 1000)), data.get('RequestId')
+
+    def _call_remembering_not_found(self, params):
+        """The answer to cache: the body, or the (redacted) "instance not found" error."""
+        try:
+            return self.call(ACTION, params)
+        except CasApiError as error:
+            if not _is_instance_not_found(error):
+                raise
+            return {NOT_FOUND_KEY: dict(code=error.code, message=error.message, request_id=error.request_id,
+                                        http_status=error.http_status)}
 
     def close(self):
         if self._transport is not None and hasattr(self._transport, 'close'):
             self._transport.close()
+
+
+def build_client(config, environ=None):
+    """A client wired to the shared result cache and rate limiter (what modules and lookups use)."""
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import shared_cache_and_limiter
+    client = CasClient(config)
+    cache, limiter, warning = shared_cache_and_limiter(config, client.access_key_id, environ)
+    client.cache, client.limiter = cache, limiter
+    if warning:
+        client.warnings.append(warning)
+    return client
 
 
 class StatusResult:

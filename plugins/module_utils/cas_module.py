@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
-    CasClient, fetch_status, not_found_error, validate_instance_id)
+    build_client, fetch_status, not_found_error, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import apply_query
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message
@@ -38,7 +38,7 @@ class CasModule:
             if not cas_transport.HAS_REQUESTS:
                 self.module.fail_json(msg=missing_required_lib('requests'), exception=cas_transport.REQUESTS_IMPORT_ERROR)
             config = ClientConfig.from_options(self.params)
-            self._client = CasClient(config)
+            self._client = build_client(config)
             for warning in self._client.warnings:
                 self.module.warn(warning)
         return self._client

@@ -16,7 +16,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import build_client
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import CONNECTION_OPTIONS, ClientConfig
 
@@ -29,7 +29,7 @@ class CasLookupBase(LookupBase):
         return dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
 
     def client(self):
-        client = CasClient(ClientConfig.from_options(self.connection_options()))
+        client = build_client(ClientConfig.from_options(self.connection_options()))
         for warning in client.warnings:
             display.warning(warning)
         return client

@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A result cache and a rate limiter shared by every worker process of a controller.
+
+Ansible runs each (host, task) in a fresh forked worker, so in-memory caches
+never help across hosts. Both mechanisms here live in files under a per-user
+directory (0700, files 0600) and coordinate with ``fcntl.flock`` locks, which
+the kernel drops when a process dies: a crashed worker never blocks the others.
+
+* :class:`ResultCache` keeps successful answers (and "instance not found"
+  answers) for ``cache_ttl`` seconds, keyed by a hash of endpoint, AccessKeyId,
+  action and parameters. Entries hold the service's JSON body and nothing else:
+  no secret, no token. ``single_flight`` makes concurrent workers asking for the
+  same key wait for one API call instead of all calling.
+* :class:`RateLimiter` lets at most N calls per AccessKey and endpoint start in
+  any sliding window of one second (plus a safety margin), across processes.
+
+Standard library only; POSIX only (``fcntl``). Where ``fcntl`` or a safe
+directory is missing, both step aside and the client works uncached.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+import hashlib
+import json
+import os
+import stat
+import tempfile
+import time
+
+try:
+    import fcntl
+    HAS_FCNTL = True
+except ImportError:  # Windows: no shared cache
+    HAS_FCNTL = False
+
+CACHE_DIR_ENV = 'ALICLOUD_CAS_CACHE_DIR'
+FORMAT_VERSION = 1
+_POLL = 0.02
+
+
+def default_cache_dir(environ=None):
+    environ = os.environ if environ is None else environ
+    if environ.get(CACHE_DIR_ENV):
+        return os.path.expanduser(environ[CACHE_DIR_ENV])
+    base = environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'seed.alicloud_cas')
+
+
+def ensure_private_dir(path):
+    """Create ``path`` 0700 if needed; return None if usable, else the reason it is not."""
+    try:
+        if not os.path.lexists(path):
+            os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.lstat(path)
+    except OSError as exc:
+        return 'cannot create %s (%s)' % (path, exc.strerror)
+    if not stat.S_ISDIR(info.st_mode):
+        return '%s is not a directory' % path
+    if info.st_uid != os.getuid():
+        return '%s belongs to another user' % path
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except OSError as exc:
+            return '%s is accessible to other users and cannot be fixed (%s)' % (path, exc.strerror)
+    return None
+
+
+def _hash(*parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(',', ':')).encode('utf-8')).hexdigest()
+
+
+class _FileLock:
+    """An exclusive ``flock`` on a file, with a deadline; released on close or process death."""
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = None
+
+    def acquire(self, timeout):
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0), 0o600)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL)
+
+    def release(self):
+        if self.fd is not None:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self.fd)
+                self.fd = None
+
+
+def _write_private(path, data):
+    """Atomically replace ``path`` with ``data`` (bytes), mode 0600."""
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _read_private(path):
+    """The bytes of ``path`` if it is a regular file of ours, else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b''.join(chunks)
+    finally:
+        os.close(fd)
+
+
+class ResultCache:
+    """Answers shared by all workers for ``ttl`` seconds."""
+
+    def __init__(self, directory, ttl, clock=time.time):
+        self.directory = directory
+        self.ttl = ttl
+        self._clock = clock
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(base_url, access_key_id, action, params):
+        """The entry's name: a hash, so that no ID, parameter or key appears in a file name."""
+        return _hash('result', FORMAT_VERSION, base_url, access_key_id, action, params)
+
+    def _path(self, key, suffix):
+        return os.path.join(self.directory, '%s.%s' % (key, suffix))
+
+    def get(self, key):
+        raw = _read_private(self._path(key, 'json'))
+        if raw is None:
+            return None
+        try:
+            entry = json.loads(raw.decode('utf-8'))
+            stored_at = float(entry['stored_at'])
+            value = entry['value']
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return None  # a torn or foreign file: ignore it, it will be replaced
+        age = self._clock() - stored_at
+        if age < 0 or age >= self.ttl:
+            return None
+        return value
+
+    def put(self, key, value):
+        entry = {'stored_at': self._clock(), 'value': value}
+        _write_private(self._path(key, 'json'), json.dumps(entry, separators=(',', ':')).encode('utf-8'))
+
+    def single_flight(self, key, produce, wait):
+        """Return the cached value, or let one worker ``produce()`` it while the others wait.
+
+        ``wait`` bounds how long to wait for another worker's call (its worst
+        case); past it, this worker calls the API itself.
+        """
+        value = self.get(key)
+        if value is not None:
+            self.hits += 1
+            return value
+        lock = _FileLock(self._path(key, 'lock'))
+        try:
+            lock.acquire(wait)
+            value = self.get(key)  # the holder may have produced it while we waited
+            if value is not None:
+                self.hits += 1
+                return value
+            self.misses += 1
+            value = produce()
+            self.put(key, value)
+            return value
+        finally:
+            lock.release()
+
+
+class RateLimiter:
+    """At most ``count`` starts in any sliding ``window`` (seconds), shared through a file.
+
+    A token bucket with a burst of N plus refill lets N+1 calls through in some
+    one-second interval; a sliding window over the recorded send times does not.
+    ``margin`` widens the window a little so that jitter between here and the
+    service does not squeeze N+1 arrivals into one second at the other end.
+    """
+
+    def __init__(self, directory, identity, rate, margin=0.1, clock=time.time, sleep=time.sleep):
+        self.window = max(1.0, 1.0 / rate)
+        self.count = max(1, int(round(rate * self.window)))
+        self.span = self.window + margin
+        self.path = os.path.join(directory, 'rate-%s.json' % _hash('rate', identity))
+        self._clock = clock
+        self._sleep = sleep
+        self.waited = 0.0
+
+    def acquire(self):
+        while True:
+            lock = _FileLock(self.path + '.lock')
+            try:
+                lock.acquire(60.0)
+                now = self._clock()
+                raw = _read_private(self.path)
+                try:
+                    sends = [float(t) for t in json.loads(raw.decode('utf-8'))] if raw else []
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    sends = []
+                sends = sorted(t for t in sends if now - self.span < t <= now + self.span)
+                if len(sends) < self.count:
+                    sends.append(now)
+                    _write_private(self.path, json.dumps(sends[-self.count:]).encode('utf-8'))
+                    return
+                delay = sends[-self.count] + self.span - now
+            finally:
+                lock.release()
+            delay = max(delay, _POLL)
+            self.waited += delay
+            self._sleep(delay)
+
+
+def shared_cache_and_limiter(config, access_key_id, environ=None):
+    """``(ResultCache or None, RateLimiter or None, warning or None)`` for a client config."""
+    if not HAS_FCNTL:
+        return None, None, None
+    directory = default_cache_dir(environ)
+    problem = ensure_private_dir(directory)
+    if problem:
+        return None, None, 'The result cache and rate limiter are off because %s.' % problem
+    cache = ResultCache(directory, config.cache_ttl) if config.cache_ttl > 0 else None
+    limiter = RateLimiter(directory, access_key_id, config.rate_limit)
+    return cache, limiter, None
