@@ -153,9 +153,14 @@ class ResultCache:
         self.misses = 0
 
     @staticmethod
-    def key(base_url, access_key_id, action, params):
-        """The entry's name: a hash, so that no ID, parameter or key appears in a file name."""
-        return _hash('result', FORMAT_VERSION, base_url, access_key_id, action, params)
+    def key(base_url, access_key_id, action, params, credential_fingerprint=''):
+        """The entry's name: a hash, so that no ID, parameter or key appears in a file name.
+
+        ``credential_fingerprint`` (a one-way digest of secret and token) makes a
+        wrong or rotated secret miss the cache instead of reading an answer it
+        could not have got from the service.
+        """
+        return _hash('result', FORMAT_VERSION, base_url, access_key_id, action, params, credential_fingerprint)
 
     def _path(self, key, suffix):
         return os.path.join(self.directory, '%s.%s' % (key, suffix))

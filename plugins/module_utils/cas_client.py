@@ -15,7 +15,7 @@ import platform
 import sys
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_credentials
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import credential_fingerprint, resolve_credentials
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError, hint_for, redact)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
@@ -146,7 +146,8 @@ class CasClient:
         if self.cache is None:
             data = self.call(ACTION, params)
         else:
-            key = self.cache.key(self.config.base_url, self.access_key_id, ACTION, params)
+            key = self.cache.key(self.config.base_url, self.access_key_id, ACTION, params,
+                                 credential_fingerprint(self.credentials))
             data = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params),
                                             wait=self.policy.worst_case_seconds(self.config.timeout))
         if NOT_FOUND_KEY in data:

@@ -16,6 +16,8 @@ environment. Standard library only.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
+import hmac
 import json
 import os
 
@@ -51,6 +53,17 @@ class Credentials:
             self.access_key_id, '<redacted>' if self.security_token else None, self.source)
 
     __str__ = __repr__
+
+
+def credential_fingerprint(credentials):
+    """A one-way, keyed digest of the secret and token, for cache keys.
+
+    A cached answer is served only to the same AccessKey pair (and token): a
+    wrong or rotated secret never gets an answer from the cache. The digest
+    cannot be turned back into the secret (HMAC-SHA256 keyed by it).
+    """
+    material = ('%s\0%s' % (credentials.access_key_secret, credentials.security_token or '')).encode('utf-8')
+    return hmac.new(material, b'seed.alicloud_cas result cache v1', hashlib.sha256).hexdigest()[:32]
 
 
 def _clean(value):

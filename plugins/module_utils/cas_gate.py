@@ -85,7 +85,7 @@ def gate_failures(instances, require):
 
 
 def gate_message(failures):
-    return 'CA gate failed: ' + '; '.join('%s: %s' % (iid, ', '.join(unmet)) for iid, unmet in failures) + '.'
+    return 'CA gate failed: ' + ' '.join('%s: %s.' % (iid, '; '.join(unmet)) for iid, unmet in failures)
 
 
 def check_fact_dict(value, test_name):

@@ -166,3 +166,14 @@ def test_entries_hold_only_the_body(tmp_path):
 def test_rate_shapes(tmp_path, rate, window, count):
     limiter = RateLimiter(str(tmp_path), 'K', rate)
     assert (limiter.window, limiter.count) == (window, count)
+
+
+def test_wrong_or_rotated_secret_misses_the_cache():
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials, credential_fingerprint
+    right = credential_fingerprint(Credentials('AKID', 'right-secret'))
+    wrong = credential_fingerprint(Credentials('AKID', 'wrong-secret'))
+    token = credential_fingerprint(Credentials('AKID', 'right-secret', 'tok'))
+    assert len({right, wrong, token}) == 3
+    assert 'right-secret' not in right
+    args = ('https://cas.aliyuncs.com', 'AKID', 'GetCAInstanceStatus', {'InstanceId': 'x'})
+    assert ResultCache.key(*args, right) != ResultCache.key(*args, wrong)

@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixture loading, validation, relative times, the built-in data and the demo constants."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from emulator import demo, testing
+from emulator.fixtures import (DEFAULT_FIXTURES, STATUSES, TYPES, FixtureError, load_fixtures, parse_access_key_arg,
+                               parse_time_value, validate_document)
+
+NOW_MS = 1767225600000  # 2026-01-01T00:00:00Z
+DAY_MS = 86400 * 1000
+
+
+def _instance(**overrides):
+    base = {'InstanceId': 'cas-member-x', 'Status': 'USED', 'Type': 'ROOT', 'CertTotalCount': 10, 'CertIssuedCount': 1}
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def _doc(instances=(), keys=None, **top):
+    doc = {'access_keys': keys if keys is not None else [{'id': 'LTAI5tTestKey', 'secret': 's3cret'}], 'instances': list(instances)}
+    doc.update(top)
+    return doc
+
+
+# Built-in data ---------------------------------------------------------------
+
+def test_default_fixtures_cover_every_status_and_type():
+    fixtures = load_fixtures(now_ms=NOW_MS)
+    mine = fixtures.instances_of(demo.DEFAULT_ACCOUNT_ID)
+    assert set(inst['Status'] for inst in mine) == set(STATUSES)
+    assert set(inst['Type'] for inst in mine) == set(TYPES)
+    by_id = {inst['InstanceId']: inst for inst in mine}
+    root = by_id['cas-member-demo-root']
+    assert (root['Status'], root['Type'], root['CertTotalCount'], root['CertIssuedCount']) == ('USED', 'ROOT', 100, 12)
+    assert root['AfterTime'] - NOW_MS > 3 * 365 * DAY_MS
+    assert root['UseExpireTime'] - NOW_MS == 365 * DAY_MS
+    nearly = by_id['cas-member-demo-sub-nearly-full']
+    assert (nearly['Status'], nearly['Type'], nearly['CertTotalCount'], nearly['CertIssuedCount']) == ('USED', 'SUB_ROOT', 1000, 998)
+    assert by_id['cas-member-demo-expiring']['AfterTime'] == NOW_MS + 5 * DAY_MS
+    assert by_id['cas-member-demo-sub-ended']['UseExpireTime'] == NOW_MS - 3 * DAY_MS
+    buy = by_id['cas-member-demo-buy']
+    assert buy['Status'] == 'BUY' and 'UseExpireTime' in buy
+    assert not set(buy) & {'BeforeTime', 'AfterTime', 'Identifier'}
+    refund = by_id['cas-member-demo-refund']
+    assert refund['Status'] == 'REFUND' and not set(refund) & {'BeforeTime', 'AfterTime', 'Identifier'}
+    revoked = by_id['cas-member-demo-revoked']
+    assert revoked['Status'] == 'REVOKE' and {'BeforeTime', 'AfterTime', 'Identifier'} <= set(revoked)
+    for inst in mine:
+        if 'Identifier' in inst:
+            assert re.match(r'^[0-9a-f]{32}$', inst['Identifier']), inst
+    assert 'cas-member-other-account-root' not in by_id
+
+
+def test_demo_constants_agree_with_default_fixtures():
+    keys = load_fixtures(now_ms=NOW_MS).access_keys
+    assert keys[demo.DEMO_ACCESS_KEY_ID].secret == demo.DEMO_ACCESS_KEY_SECRET
+    assert keys[demo.DEMO_ACCESS_KEY_ID].security_token is None
+    sts = keys[demo.DEMO_STS_ACCESS_KEY_ID]
+    assert (sts.secret, sts.security_token) == (demo.DEMO_STS_ACCESS_KEY_SECRET, demo.DEMO_STS_SECURITY_TOKEN)
+    noperm = keys[demo.NOPERM_ACCESS_KEY_ID]
+    assert noperm.secret == demo.NOPERM_ACCESS_KEY_SECRET
+    assert 'GetCAInstanceStatus' in noperm.denied_actions
+    other = keys[demo.OTHER_ACCOUNT_ACCESS_KEY_ID]
+    assert (other.secret, other.account) == (demo.OTHER_ACCOUNT_ACCESS_KEY_SECRET, demo.OTHER_ACCOUNT_ID)
+    assert keys[demo.DEMO_ACCESS_KEY_ID].account == demo.DEFAULT_ACCOUNT_ID
+    # testing.py re-exports the same values
+    for name in ('DEMO_ACCESS_KEY_ID', 'DEMO_ACCESS_KEY_SECRET', 'DEMO_STS_ACCESS_KEY_ID', 'DEMO_STS_ACCESS_KEY_SECRET',
+                 'DEMO_STS_SECURITY_TOKEN', 'NOPERM_ACCESS_KEY_ID', 'NOPERM_ACCESS_KEY_SECRET'):
+        assert getattr(testing, name) == getattr(demo, name)
+    assert demo.DEMO_ACCESS_KEY_ID == 'LTAI5tEmulatorDemoKey01'
+    assert demo.DEMO_ACCESS_KEY_SECRET == 'EmulatorDemoSecret-NotASecret-0001'
+    assert demo.DEMO_STS_ACCESS_KEY_ID == 'STS.EmulatorDemoStsKey01'
+    assert demo.DEMO_STS_ACCESS_KEY_SECRET == 'EmulatorDemoStsSecret-0001'
+    assert demo.DEMO_STS_SECURITY_TOKEN == 'EmulatorDemoStsToken+/=0001'
+    assert (demo.NOPERM_ACCESS_KEY_ID, demo.NOPERM_ACCESS_KEY_SECRET) == ('LTAI5tEmulatorNoPerm01', 'EmulatorNoPermSecret-0001')
+
+
+# Relative times --------------------------------------------------------------
+
+@pytest.mark.parametrize('value, expected', [
+    ('now', NOW_MS),
+    ('-30d', NOW_MS - 30 * DAY_MS),
+    ('+3650d', NOW_MS + 3650 * DAY_MS),
+    ('+12h', NOW_MS + 12 * 3600 * 1000),
+    ('-90m', NOW_MS - 90 * 60 * 1000),
+    ('+45s', NOW_MS + 45 * 1000),
+    ('+2w', NOW_MS + 14 * DAY_MS),
+    ('now+1d', NOW_MS + DAY_MS),
+    (1635177600000, 1635177600000),
+])
+def test_relative_times(value, expected):
+    assert parse_time_value(value, NOW_MS) == expected
+
+
+@pytest.mark.parametrize('value', ['30d', '+30x', 'tomorrow', True, -5, 1.5, '', None])
+def test_bad_times(value):
+    with pytest.raises(ValueError):
+        parse_time_value(value, NOW_MS)
+
+
+def test_yaml_and_json_files_load_the_same(tmp_path):
+    doc = _doc([_instance(BeforeTime='-1d', AfterTime='+10d', UseExpireTime=1700000000000, Identifier='ab' * 16,
+                          ResourceGroupId='rg-1', Tags=[{'TagKey': 'k', 'TagValue': 'v'}])])
+    json_path = tmp_path / 'f.json'
+    json_path.write_text(json.dumps(doc), encoding='utf-8')
+    yaml_path = tmp_path / 'f.yml'
+    yaml_path.write_text("""
+access_keys:
+  - {id: LTAI5tTestKey, secret: s3cret}
+instances:
+  - InstanceId: cas-member-x
+    Status: USED
+    Type: ROOT
+    CertTotalCount: 10
+    CertIssuedCount: 1
+    BeforeTime: "-1d"
+    AfterTime: "+10d"
+    UseExpireTime: 1700000000000
+    Identifier: abababababababababababababababab
+    ResourceGroupId: rg-1
+    Tags: [{TagKey: k, TagValue: v}]
+""", encoding='utf-8')
+    from_json = load_fixtures(str(json_path), now_ms=NOW_MS)
+    from_yaml = load_fixtures(str(yaml_path), now_ms=NOW_MS)
+    assert from_json.instances == from_yaml.instances
+    inst = from_json.instances_of(demo.DEFAULT_ACCOUNT_ID)[0]
+    assert inst['BeforeTime'] == NOW_MS - DAY_MS and inst['AfterTime'] == NOW_MS + 10 * DAY_MS
+    assert inst['ResourceGroupId'] == 'rg-1' and inst['Tags'] == [{'TagKey': 'k', 'TagValue': 'v'}]
+
+
+def test_accounts_and_extra_keys():
+    doc = _doc([_instance(), _instance(InstanceId='cas-member-y', account=2000)],
+               keys=[{'id': 'A1', 'secret': 's', 'account': '2000'}, {'id': 'A2', 'secret': 's', 'account': 2000}, {'id': 'A3', 'secret': 's'}],
+               default_account='3000')
+    fixtures = validate_document(doc, 'inline', NOW_MS, extra_keys=[('EXTRA', 'x')])
+    assert [i['InstanceId'] for i in fixtures.instances_of('3000')] == ['cas-member-x']
+    assert [i['InstanceId'] for i in fixtures.instances_of('2000')] == ['cas-member-y']
+    keys = fixtures.access_keys
+    assert keys['A1'].throttle_bucket == keys['A2'].throttle_bucket == 'account:2000'
+    assert keys['A3'].throttle_bucket == 'key:A3' and keys['A3'].account == '3000'
+    assert keys['EXTRA'].account == '3000' and keys['EXTRA'].secret == 'x'
+
+
+def test_parse_access_key_arg():
+    assert parse_access_key_arg('LTAIx:se:cret') == ('LTAIx', 'se:cret')
+    for bad in ('nocolon', ':secret', 'id:'):
+        with pytest.raises(FixtureError):
+            parse_access_key_arg(bad)
+
+
+# Malformed files: in process ---------------------------------------------------
+
+INVALID_DOCS = {
+    'top_level_list': ([], 'top level must be a mapping'),
+    'unknown_top_key': (dict(_doc(), extra=1), "unknown top-level key 'extra'"),
+    'bad_status': (_doc([_instance(Status='ACTIVE')]), "instances[0] (InstanceId 'cas-member-x'): field 'Status'"),
+    'bad_type': (_doc([_instance(Type='INTERMEDIATE')]), "field 'Type'"),
+    'duplicate_instance': (_doc([_instance(), _instance()]), "instances[1]: duplicate InstanceId 'cas-member-x'"),
+    'negative_count': (_doc([_instance(CertIssuedCount=-1)]), "field 'CertIssuedCount': must not be negative"),
+    'string_count': (_doc([_instance(CertTotalCount='10')]), "field 'CertTotalCount': must be an integer"),
+    'issued_over_total': (_doc([_instance(CertIssuedCount=11)]), 'must not exceed CertTotalCount'),
+    'bad_time': (_doc([_instance(AfterTime='+3y')]), "field 'AfterTime'"),
+    'buy_with_identifier': (_doc([_instance(Status='BUY', Identifier='ab' * 16)]), "field 'Identifier': not allowed with Status BUY"),
+    'missing_instance_id': (_doc([_instance(InstanceId=None)]), "instances[0]: field 'InstanceId'"),
+    'duplicate_key': (_doc(keys=[{'id': 'K', 'secret': 'a'}, {'id': 'K', 'secret': 'b'}]), "access_keys[1]: duplicate id 'K'"),
+    'key_without_secret': (_doc(keys=[{'id': 'K'}]), "access_keys[0] (id 'K'): field 'secret'"),
+    'key_unknown_field': (_doc(keys=[{'id': 'K', 'secret': 'a', 'secert': 'b'}]), "unknown field 'secert'"),
+    'instances_not_list': ({'instances': {'a': 1}}, 'instances: must be a list'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(INVALID_DOCS))
+def test_validation_errors_in_process(case):
+    doc, fragment = INVALID_DOCS[case]
+    with pytest.raises(FixtureError) as info:
+        validate_document(doc, 'file.json', NOW_MS)
+    message = str(info.value)
+    assert fragment in message
+    assert message.startswith('file.json')
+    assert '\n' not in message
+
+
+# Malformed files: as a subprocess ---------------------------------------------
+
+def _run_emulator(*args):
+    return subprocess.run([sys.executable, '-m', 'emulator', '--port', '0'] + list(args), cwd=testing.COLLECTION_ROOT,
+                          capture_output=True, text=True, timeout=30, check=False)
+
+
+SUBPROCESS_CASES = {
+    'yaml_syntax': ('f.yml', 'instances:\n  - {InstanceId: x, Status: USED\n', 'not valid YAML'),
+    'json_syntax': ('f.json', '{"instances": [}', 'not valid JSON'),
+    'top_level_scalar': ('f.yml', 'just a string\n', 'top level must be a mapping'),
+    'bad_status': ('f.json', json.dumps(_doc([_instance(Status='ACTIVE')])), "field 'Status'"),
+    'bad_type': ('f.yml', json.dumps(_doc([_instance(Type='LEAF')])), "field 'Type'"),
+    'duplicate_ids': ('f.json', json.dumps(_doc([_instance(), _instance()])), 'duplicate InstanceId'),
+    'negative_count': ('f.json', json.dumps(_doc([_instance(CertTotalCount=-3)])), "field 'CertTotalCount'"),
+    'bad_relative_time': ('f.json', json.dumps(_doc([_instance(UseExpireTime='soon')])), "field 'UseExpireTime'"),
+    'duplicate_key': ('f.json', json.dumps(_doc(keys=[{'id': 'K', 'secret': 'a'}, {'id': 'K', 'secret': 'b'}])), 'duplicate id'),
+    'bad_key': ('f.json', json.dumps(_doc(keys=[{'secret': 'a'}])), "field 'id'"),
+}
+
+
+@pytest.mark.parametrize('case', sorted(SUBPROCESS_CASES))
+def test_malformed_file_exits_2_with_one_line(tmp_path, case):
+    name, content, fragment = SUBPROCESS_CASES[case]
+    path = tmp_path / name
+    path.write_text(content, encoding='utf-8')
+    result = _run_emulator('--fixtures', str(path))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ''
+    assert 'Traceback' not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith('emulator: error: %s' % path)
+    assert fragment in lines[0]
+
+
+@pytest.mark.parametrize('args, fragment', [
+    (['--fixtures', '/nonexistent/fixtures.yml'], 'cannot read fixtures file'),
+    (['--access-key', 'no-colon'], '--access-key must be ID:SECRET'),
+    (['--access-key', '%s:x' % demo.DEMO_ACCESS_KEY_ID], 'duplicate id'),
+])
+def test_bad_command_line_exits_2(args, fragment):
+    result = _run_emulator(*args)
+    assert result.returncode == 2
+    assert 'Traceback' not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert fragment in result.stderr
+
+
+def test_default_fixtures_file_is_the_documented_one():
+    assert DEFAULT_FIXTURES.endswith('emulator/default_fixtures.yml')
