@@ -77,7 +77,7 @@ display = Display()
 class LookupModule(CasLookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_connection_options(variables, kwargs)
         return self.run_safely(self._status, terms or [])
 
     def _status(self, terms):

@@ -81,6 +81,7 @@ class CasClient:
         """One API call with retries; returns the parsed JSON body (a dict)."""
         creds = self.credentials
         signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
+        transport = self.transport  # built (requests imported) before taking a slot of the rate limit
         attempt = 0
         while True:
             if self.limiter is not None:
@@ -91,7 +92,7 @@ class CasClient:
             headers['accept'] = 'application/json'
             self.attempts += 1
             try:
-                response = self.transport.post('%s/?%s' % (self.config.base_url, query), headers, self.config.host)
+                response = transport.post('%s/?%s' % (self.config.base_url, query), headers, self.config.host)
                 return self._parse(action, response)
             except CasError as error:
                 if not self.policy.should_retry(attempt, error):

@@ -21,9 +21,23 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors impor
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import CONNECTION_OPTIONS, ClientConfig
 
 display = Display()
+VAR_PREFIX = 'alicloud_cas_'
 
 
 class CasLookupBase(LookupBase):
+
+    def set_connection_options(self, variables, kwargs):
+        """``set_options`` with this collection's ``alicloud_cas_*`` variables templated first.
+
+        Lookups receive variables untemplated; a play var such as
+        ``alicloud_cas_endpoint: "{{ emu_endpoint }}"`` must be rendered here.
+        """
+        variables = dict(variables or {})
+        for name in CONNECTION_OPTIONS:
+            var = VAR_PREFIX + name
+            if var in variables and self._templar is not None:
+                variables[var] = self._templar.template(variables[var])
+        self.set_options(var_options=variables, direct=kwargs)
 
     def connection_options(self):
         return dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)

@@ -149,9 +149,11 @@ def send(emu, request, timeout=30):
 
 def v1(emu, key_id, secret, **kwargs):
     """Send a V1 request and return the Response."""
-    return send(emu, build_v1(key_id, secret, **kwargs))
+    timeout = kwargs.pop('timeout', 30)
+    return send(emu, build_v1(key_id, secret, **kwargs), timeout=timeout)
 
 
 def v3(emu, key_id, secret, **kwargs):
     """Send a V3 request and return the Response."""
-    return send(emu, build_v3(key_id, secret, emu.host_port, **kwargs))
+    timeout = kwargs.pop('timeout', 30)
+    return send(emu, build_v3(key_id, secret, emu.host_port, **kwargs), timeout=timeout)

@@ -8,3 +8,14 @@ from conftest import assert_ok
 
 def test_info_module(runner):
     assert_ok(runner.playbook('module_info.yml'))
+
+
+def test_lookup_and_jinja_tests(runner):
+    result = runner.playbook('lookup_and_tests.yml')
+    assert_ok(result)
+    assert 'CA instance not found: cas-member-gone' in result.stdout  # the on_missing=warn warning
+
+
+def test_facts_module_and_fact_gathering(runner):
+    result = runner.playbook('facts.yml', env={'ANSIBLE_FACTS_MODULES': 'seed.alicloud_cas.ca_instance_facts'})
+    assert_ok(result)

@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The process: stdout contract, signals, TLS, logging, command line errors, the testing helper."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_STS_ACCESS_KEY_ID,
+                              DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, EmulatorError, start_emulator)
+
+from emulator_signing import v1, v3
+
+KEY = (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+
+
+def _popen(*args):
+    return subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0'] + list(args), cwd=COLLECTION_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT])
+def test_first_line_is_the_url_and_signals_stop_cleanly(signum):
+    process = _popen()
+    try:
+        line = process.stdout.readline()
+        assert re.match(r'^http://127\.0\.0\.1:\d+\n$', line)
+        port = int(line.strip().rsplit(':', 1)[1])
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open('http://127.0.0.1:%d/_emulator/health' % port, timeout=5) as rsp:
+            assert rsp.status == 200
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert out == ''
+    assert 'Traceback' not in err and err == ''
+
+
+def test_sigterm_during_a_hanging_request():
+    emu = start_emulator()
+    emu.inject('hang', seconds=60)
+    thread = threading.Thread(target=lambda: _ignore_errors(lambda: v1(emu, *KEY, timeout=30)), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while emu.counters()['requests'] < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    assert emu.stop() == 0
+    assert time.monotonic() - started < 5
+    assert 'Traceback' not in emu.stderr_output()
+
+
+def _ignore_errors(func):
+    try:
+        func()
+    except OSError:
+        pass
+
+
+def test_tls_serves_https_verifiable_with_the_printed_ca(tmp_path):
+    tls_dir = tmp_path / 'tls'
+    with start_emulator(tls=True, extra_args=['--tls-dir', str(tls_dir)]) as emu:
+        assert emu.url.startswith('https://127.0.0.1:')
+        assert emu.ca_file == str(tls_dir / 'ca.pem') and os.path.exists(emu.ca_file)
+        assert oct(os.stat(tls_dir / 'server-key.pem').st_mode & 0o777) == '0o600'
+        assert v3(emu, *KEY).status == 200
+        assert emu.health() and emu.counters()['requests'] == 1
+        context = ssl.create_default_context(cafile=emu.ca_file)
+        for name in ('127.0.0.1', 'localhost'):
+            with socket.create_connection(('127.0.0.1', emu.port), timeout=5) as raw:
+                with context.wrap_socket(raw, server_hostname=name) as tls:
+                    assert tls.version() in ('TLSv1.2', 'TLSv1.3')
+        with pytest.raises(ssl.SSLError):
+            with socket.create_connection(('127.0.0.1', emu.port), timeout=5) as raw:
+                ssl.create_default_context().wrap_socket(raw, server_hostname='localhost')
+        with open(emu.ca_file, 'rb') as handle:
+            first_ca = handle.read()
+    x509 = pytest.importorskip('cryptography.x509')
+    with open(tls_dir / 'server.pem', 'rb') as handle:
+        cert = x509.load_pem_x509_certificate(handle.read())
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert {str(ip) for ip in sans.get_values_for_type(x509.IPAddress)} >= {'127.0.0.1', '::1'}
+    assert 'localhost' in sans.get_values_for_type(x509.DNSName)
+    # a second start with the same --tls-dir reuses the CA
+    with start_emulator(tls=True, extra_args=['--tls-dir', str(tls_dir)]) as emu:
+        with open(emu.ca_file, 'rb') as handle:
+            assert handle.read() == first_ca
+        assert v1(emu, *KEY).status == 200
+
+
+def test_tls_default_dir_is_temporary():
+    emu = start_emulator(tls=True)
+    ca_file = emu.ca_file
+    assert os.path.exists(ca_file)
+    assert emu.stop() == 0
+    assert not os.path.exists(ca_file)
+
+
+def test_verbose_logs_to_stderr_without_secrets():
+    with start_emulator(extra_args=['--verbose']) as emu:
+        v1(emu, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET, token=DEMO_STS_SECURITY_TOKEN)
+        v3(emu, DEMO_STS_ACCESS_KEY_ID, 'wrong', token=DEMO_STS_SECURITY_TOKEN)
+        emu.inject('reset')
+        _ignore_errors(lambda: v1(emu, *KEY))
+    log = emu.stderr_output()
+    assert '"GET /?..." 200' in log and '"POST /" 400' in log
+    for secret in (DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, 'EmulatorDemoStsToken', DEMO_ACCESS_KEY_SECRET, 'Signature='):
+        assert secret not in log
+    assert 'Traceback' not in log
+
+
+def test_quiet_by_default():
+    with start_emulator() as emu:
+        v1(emu, *KEY)
+        v1(emu, DEMO_ACCESS_KEY_ID, 'wrong')
+    assert emu.stderr_output() == ''
+
+
+def test_access_key_option_adds_keys():
+    with start_emulator(extra_args=['--access-key', 'LTAI5tCliKey1:cli-secret:with-colon', '--access-key', 'LTAI5tCliKey2:s2']) as emu:
+        response = v1(emu, 'LTAI5tCliKey1', 'cli-secret:with-colon')
+        assert response.status == 200 and len(response.json()['InstanceStatusList']) == 7
+        assert v3(emu, 'LTAI5tCliKey2', 's2').status == 200
+        assert v1(emu, *KEY).status == 200
+
+
+def test_qps_zero_disables_throttling():
+    with start_emulator(qps=0) as emu:
+        assert all(v1(emu, *KEY).status == 200 for _ in range(15))
+        assert emu.counters()['max_in_one_second'] >= 11 or emu.counters()['throttled'] == 0
+
+
+def test_port_in_use_exits_2():
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, '-m', 'emulator', '--port', str(port)], cwd=COLLECTION_ROOT,
+                                capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith('emulator: error: cannot listen on 127.0.0.1:%d' % port)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ipv6_loopback():
+    if not socket.has_ipv6:
+        pytest.skip('no IPv6')
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(('::1', 0))
+    except OSError:
+        pytest.skip('no IPv6 loopback')
+    with start_emulator(extra_args=['--host', '::1']) as emu:
+        assert re.match(r'^http://\[::1\]:\d+$', emu.url)
+        assert emu.health()
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(emu.url + '/_emulator/counters', timeout=5) as rsp:
+            assert rsp.status == 200
+
+
+def test_start_emulator_reports_startup_failures(tmp_path):
+    bad = tmp_path / 'bad.yml'
+    bad.write_text('instances: [{InstanceId: x}]\n', encoding='utf-8')
+    with pytest.raises(EmulatorError) as info:
+        start_emulator(fixtures=str(bad))
+    assert "field 'Status'" in str(info.value)
+
+
+def test_help():
+    result = subprocess.run([sys.executable, '-m', 'emulator', '--help'], cwd=COLLECTION_ROOT, capture_output=True, text=True,
+                            timeout=30, check=False)
+    assert result.returncode == 0 and '--fixtures' in result.stdout and '--tls-dir' in result.stdout

@@ -1,0 +1,39 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Many hosts, one API call per CA: the shared cache, single flight and rate limiter through Ansible.
+
+Counts only, never timings (those live in benchmarks/).
+"""
+
+import pytest
+
+from conftest import assert_ok
+
+USABLE = ['cas-member-demo-root', 'cas-member-demo-sub-nearly-full', 'cas-member-demo-expiring']
+
+
+def inventory(runner, hosts):
+    path = runner.tmp / 'hosts.ini'
+    path.write_text('[all]\n' + ''.join('host%03d ansible_connection=local\n' % i for i in range(hosts)))
+    return str(path)
+
+
+def test_one_call_per_ca_across_hosts_lookups_and_modules(runner):
+    result = runner.playbook('many_hosts.yml', extra_vars={'emu_instances': USABLE},
+                             inventory=inventory(runner, 40), args=['--forks', '10'])
+    assert_ok(result)
+    counters = runner.emu.counters()
+    assert counters['calls_by_instance'] == dict((i, 1) for i in USABLE)
+    assert counters['throttled'] == 0
+
+
+@pytest.mark.parametrize('hosts', [24])
+def test_without_cache_every_host_calls_but_the_limiter_avoids_throttling(runner, hosts):
+    result = runner.playbook('many_hosts.yml', extra_vars={'emu_instances': USABLE[:1], 'emu_cache_ttl': 0},
+                             inventory=inventory(runner, hosts), args=['--forks', '12'])
+    assert_ok(result)
+    counters = runner.emu.counters()
+    assert counters['calls_by_instance'] == {USABLE[0]: 2 * hosts}  # lookup + module per host
+    assert counters['throttled'] == 0
+    assert counters['max_in_one_second'] <= 10
