@@ -164,7 +164,7 @@ def test_faults_apply_in_order_to_the_next_requests(emulator):
     emulator.inject('bad_shape')
     status, pending = emulator.control('GET', 'faults')
     assert status == 200 and [f['kind'] for f in pending['pending']] == ['http500', 'http503', 'http503', 'bad_shape']
-    assert [v1(emulator, *KEY).status for _ in range(3)] == [500, 503, 503]
+    assert [v1(emulator, *KEY).status for _attempt in range(3)] == [500, 503, 503]
     assert 'Unexpected' in v1(emulator, *KEY).json()
     assert v1(emulator, *KEY).status == 200
     assert emulator.counters()['faults_injected'] == 4

@@ -192,11 +192,6 @@ def test_validation_errors_in_process(case):
 
 # Malformed files: as a subprocess ---------------------------------------------
 
-def _run_emulator(*args):
-    return subprocess.run([sys.executable, '-m', 'emulator', '--port', '0'] + list(args), cwd=testing.COLLECTION_ROOT,
-                          capture_output=True, text=True, timeout=30, check=False)
-
-
 SUBPROCESS_CASES = {
     'yaml_syntax': ('f.yml', 'instances:\n  - {InstanceId: x, Status: USED\n', 'not valid YAML'),
     'json_syntax': ('f.json', '{"instances": [}', 'not valid JSON'),
@@ -211,32 +206,55 @@ SUBPROCESS_CASES = {
 }
 
 
+CLI_CASES = {
+    'missing_file': (['--fixtures', '/nonexistent/fixtures.yml'], 'cannot read fixtures file'),
+    'access_key_without_colon': (['--access-key', 'no-colon'], '--access-key must be ID:SECRET'),
+    'access_key_duplicate': (['--access-key', '%s:x' % demo.DEMO_ACCESS_KEY_ID], 'duplicate id'),
+}
+
+
+@pytest.fixture(scope='module')
+def startup_failures(tmp_path_factory):
+    """Run every malformed-file and bad-option case as a real subprocess, all at once (keeps the suite fast)."""
+    directory = tmp_path_factory.mktemp('malformed')
+    commands = {}
+    for case, (name, content, _fragment) in SUBPROCESS_CASES.items():
+        path = directory / ('%s-%s' % (case, name))
+        path.write_text(content, encoding='utf-8')
+        commands[case] = (['--fixtures', str(path)], str(path))
+    for case, (args, _fragment) in CLI_CASES.items():
+        commands[case] = (args, None)
+    processes = {}
+    for case, (args, _path) in commands.items():
+        processes[case] = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0'] + args, cwd=testing.COLLECTION_ROOT,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = {}
+    for case, process in processes.items():
+        out, err = process.communicate(timeout=60)
+        results[case] = (process.returncode, out, err, commands[case][1])
+    return results
+
+
 @pytest.mark.parametrize('case', sorted(SUBPROCESS_CASES))
-def test_malformed_file_exits_2_with_one_line(tmp_path, case):
-    name, content, fragment = SUBPROCESS_CASES[case]
-    path = tmp_path / name
-    path.write_text(content, encoding='utf-8')
-    result = _run_emulator('--fixtures', str(path))
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == ''
-    assert 'Traceback' not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith('emulator: error: %s' % path)
-    assert fragment in lines[0]
+def test_malformed_file_exits_2_with_one_line(startup_failures, case):  # pylint: disable=redefined-outer-name
+    returncode, out, err, path = startup_failures[case]
+    assert returncode == 2, err
+    assert out == ''
+    assert 'Traceback' not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith('emulator: error: %s: ' % path)
+    assert SUBPROCESS_CASES[case][2] in lines[0]
 
 
-@pytest.mark.parametrize('args, fragment', [
-    (['--fixtures', '/nonexistent/fixtures.yml'], 'cannot read fixtures file'),
-    (['--access-key', 'no-colon'], '--access-key must be ID:SECRET'),
-    (['--access-key', '%s:x' % demo.DEMO_ACCESS_KEY_ID], 'duplicate id'),
-])
-def test_bad_command_line_exits_2(args, fragment):
-    result = _run_emulator(*args)
-    assert result.returncode == 2
-    assert 'Traceback' not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert fragment in result.stderr
+@pytest.mark.parametrize('case', sorted(CLI_CASES))
+def test_bad_command_line_exits_2(startup_failures, case):  # pylint: disable=redefined-outer-name
+    returncode, out, err, _path = startup_failures[case]
+    assert returncode == 2 and out == ''
+    assert 'Traceback' not in err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith('emulator: error: ')
+    assert CLI_CASES[case][1] in err
 
 
 def test_default_fixtures_file_is_the_documented_one():

@@ -136,7 +136,7 @@ def test_keep_alive_connection(emulator):
     host, port = emulator.host_port.rsplit(':', 1)
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
-        for _ in range(3):
+        for _attempt in range(3):
             method, path, body, headers = build_v1(*KEY)
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -280,7 +280,7 @@ def test_counters(emulator):
 
 
 def test_default_qps_is_ten(emulator):
-    statuses = [v1(emulator, *KEY).status for _ in range(11)]
+    statuses = [v1(emulator, *KEY).status for _attempt in range(11)]
     if statuses.count(200) == 10:  # all within one second (normally the case)
         assert statuses[-1] == 400
     assert emulator.counters()['max_in_one_second'] == 10 or statuses.count(200) == 11

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
@@ -150,7 +152,7 @@ def slow_emulator():
 def test_fourth_call_in_one_second_is_throttled(slow_emulator, mode):  # pylint: disable=redefined-outer-name
     slow_emulator.reset()
     client = make_client(slow_emulator, mode)
-    for _ in range(3):
+    for _attempt in range(3):
         call(client, instance_id='cas-member-demo-root')
     exc = error_of(lambda: call(client, instance_id='cas-member-demo-root'))
     assert (exc.code, exc.status_code) == ('Throttling.User', 400)
@@ -163,8 +165,12 @@ def test_fourth_call_in_one_second_is_throttled(slow_emulator, mode):  # pylint:
 
 
 def test_sdk_over_tls():
-    with start_emulator(tls=True) as emu:
-        assert emu.url.startswith('https://') and emu.ca_file
+    emu = start_emulator(tls=True)
+    try:
+        assert emu.url.startswith('https://') and emu.ca_file and os.path.exists(emu.ca_file)
         for mode in MODES:
             body = call(make_client(emu, mode), emu, instance_id='cas-member-demo-root')
             assert body['InstanceStatusList'][0]['InstanceId'] == 'cas-member-demo-root'
+    finally:
+        assert emu.stop() == 0
+    assert not os.path.exists(emu.ca_file)  # the default --tls-dir is a temporary directory, removed on exit

@@ -30,7 +30,7 @@ class FakeClock:
 def test_sliding_window_throttling():
     clock = FakeClock()
     state = EmulatorState(qps=3, monotonic=clock)
-    assert [state.try_accept('k') for _ in range(4)] == [True, True, True, False]
+    assert [state.try_accept('k') for _attempt in range(4)] == [True, True, True, False]
     assert state.try_accept('other')
     clock.value += 0.5
     assert not state.try_accept('k')  # still 3 accepted in the last second; rejected calls do not count
@@ -54,7 +54,7 @@ def test_sliding_window_is_not_a_fixed_bucket():
 
 def test_qps_zero_disables_throttling():
     state = EmulatorState(qps=0, monotonic=FakeClock())
-    assert all(state.try_accept('k') for _ in range(100))
+    assert all(state.try_accept('k') for _attempt in range(100))
     assert state.counters()['max_in_one_second'] == 100
 
 
@@ -91,11 +91,11 @@ def test_counters_are_thread_safe():
     state = EmulatorState(qps=0)
 
     def work():
-        for _ in range(1000):
+        for _attempt in range(1000):
             state.count_request('A')
             state.count_instance_call('i')
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work) for _attempt in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
