@@ -71,7 +71,8 @@ class CasClient:
         if self._transport is None:
             # Imported here so that answers served from the cache never import requests.
             from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-            self._transport = RequestsTransport(verify=self.config.verify, timeout=self.config.timeout)
+            self._transport = RequestsTransport(verify=self.config.verify, timeout=self.config.timeout,
+                                                base_url=self.config.base_url)
         return self._transport
 
     def secrets(self):

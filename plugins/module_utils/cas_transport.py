@@ -10,6 +10,7 @@ never pays for importing ``requests``.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import traceback
 import warnings
 
@@ -25,7 +26,6 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
-_CHUNK = 64 * 1024
 
 
 class HttpResponse:
@@ -42,11 +42,18 @@ class HttpResponse:
 class RequestsTransport:
     """Sends one signed request; maps every failure to a Cas*Error without secrets."""
 
-    def __init__(self, verify=True, timeout=10.0, max_body=MAX_BODY_BYTES):
+    def __init__(self, verify=True, timeout=10.0, max_body=MAX_BODY_BYTES, base_url=None):
         if not HAS_REQUESTS:
             raise CasTransportError('The Python library requests is required on the host that runs this task: '
                                     'install it (pip install requests).')
         self.session = requests.Session()
+        # Read the environment (proxies, NO_PROXY, CA bundle variables) once per client instead of on every
+        # request: requests would otherwise scan os.environ and stat ~/.netrc each time.
+        self.session.trust_env = False
+        if base_url:
+            self.session.proxies = requests.utils.get_environ_proxies(base_url)
+        if verify is True:
+            verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
         # A custom session must carry verify itself (community.hashi_vault#461).
         self.session.verify = verify
         self.timeout = timeout
@@ -60,8 +67,12 @@ class RequestsTransport:
             with warnings.catch_warnings():
                 # validate_certs=false is reported once by the caller, not by urllib3 on every request.
                 warnings.simplefilter('ignore', urllib3.exceptions.InsecureRequestWarning)
-                response = self.session.post(url, headers=headers, data=b'', timeout=(self.timeout, self.timeout),
-                                             stream=True, allow_redirects=False)
+                # Prepared by hand and sent with Session.send: the URL and headers go out exactly as signed,
+                # without Session.request's per-call merging of environment settings.
+                prepared = requests.PreparedRequest()
+                prepared.prepare(method='POST', url=url, headers=headers, data=b'')
+                response = self.session.send(prepared, timeout=(self.timeout, self.timeout), stream=True,
+                                             allow_redirects=False)
                 try:
                     body = self._read_body(response)
                 finally:
@@ -83,17 +94,14 @@ class RequestsTransport:
         return HttpResponse(response.status_code, headers, body)
 
     def _read_body(self, response):
-        chunks = []
-        size = 0
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > self.max_body:
-                raise CasResponseError('The answer from the endpoint is larger than %d MiB, far more than '
-                                       'GetCAInstanceStatus returns: check endpoint' % (self.max_body // (1024 * 1024)),
-                                       http_status=response.status_code,
-                                       request_id=response.headers.get('x-acs-request-id'))
-            chunks.append(chunk)
-        return b''.join(chunks)
+        # One bounded read: an endpoint that streams far more than the API returns is cut off, not buffered.
+        body = response.raw.read(self.max_body + 1, decode_content=True) or b''
+        if len(body) > self.max_body:
+            raise CasResponseError('The answer from the endpoint is larger than %d MiB, far more than '
+                                   'GetCAInstanceStatus returns: check endpoint' % (self.max_body // (1024 * 1024)),
+                                   http_status=response.status_code,
+                                   request_id=response.headers.get('x-acs-request-id'))
+        return body
 
 
 def _reason(exc):
