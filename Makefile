@@ -32,7 +32,7 @@ $(COLL):
 	ln -sfn ../../.. $(COLL)
 
 demo: venv link
-	cd $(ROOT) && $(PY) -m emulator.run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
+	cd $(ROOT) && ANSIBLE_PYTHON_INTERPRETER=$(PY) $(PY) -m emulator.run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
 
 test: sanity unit integration
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -66,7 +65,7 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
     start = time.monotonic()
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, '--forks', str(forks),
                            os.path.join(HERE, playbook), '-e', '@' + vars_file],
-                          env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     wall = time.monotonic() - start
     counters = emu.counters()
     failed_hosts = sum(1 for line in proc.stdout.splitlines() if ' | FAILED' in line)
@@ -77,7 +76,9 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
 def table(title, header, rows):
     print('\n%s\n' % title)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda cells: '| ' + ' | '.join(str(c).ljust(w) for c, w in zip(cells, widths)) + ' |'  # noqa: E731
+
+    def line(cells):
+        return '| ' + ' | '.join(str(c).ljust(w) for c, w in zip(cells, widths)) + ' |'
     print(line(header))
     print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
     for row in rows:
@@ -125,7 +126,7 @@ def client_cost(calls):
             call()  # warm up: connection and imports
             emu.reset()
             wall0, cpu0 = time.perf_counter(), time.process_time()
-            for _ in range(calls):
+            for _call in range(calls):
                 call()
             wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
             rows.append((label, calls, emu.counters()['calls_by_action'].get('GetCAInstanceStatus'),
@@ -151,7 +152,7 @@ def main():
     args = parser.parse_args()
     print('machine: %s, %d cores, Python %s, %s' % (platform.platform(), os.cpu_count(), platform.python_version(),
                                                     subprocess.run([os.path.join(BIN, 'ansible'), '--version'],
-                                                                   stdout=subprocess.PIPE, text=True).stdout.splitlines()[0]))
+                                                                   stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines()[0]))
     print('command: %s %s' % (os.path.relpath(sys.argv[0], ROOT), ' '.join(sys.argv[1:])))
     workdir = tempfile.mkdtemp(prefix='cas-bench-')
     try:

@@ -17,7 +17,7 @@ description:
   - Runs on the controller. Answers are shared through the result cache (O(cache_ttl)) by all hosts and tasks, and
     calls are paced by O(rate_limit), so a play over many hosts makes one API call per CA.
 author:
-  - seed.alicloud_cas contributors
+  - seed.alicloud_cas contributors (@seed)
 options:
   _terms:
     description: Private CA instance IDs (C(cas-member-...)).

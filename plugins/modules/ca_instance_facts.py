@@ -17,7 +17,7 @@ description:
   - Without options it gathers every instance of the account, so it can run from C(gather_facts) with credentials
     from C(module_defaults) or the environment.
 author:
-  - seed.alicloud_cas contributors
+  - seed.alicloud_cas contributors (@seed)
 options:
   instance_id:
     description:

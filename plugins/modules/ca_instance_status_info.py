@@ -17,7 +17,7 @@ description:
     lists each unmet condition of each instance. One task gates a deployment.
   - Read-only; C(changed) is always false.
 author:
-  - seed.alicloud_cas contributors
+  - seed.alicloud_cas contributors (@seed)
 options:
   instance_id:
     description:
@@ -124,13 +124,13 @@ instances:
     instance_id: {description: The instance ID., type: str, returned: always, sample: cas-member-demo-root}
     status: {description: "C(BUY) (bought, not set up), C(USED), C(REFUND) or C(REVOKE).", type: str, returned: always, sample: USED}
     type: {description: C(ROOT) or C(SUB_ROOT)., type: str, returned: always, sample: ROOT}
-    cert_total_count: {description: Certificates the instance may issue (for a root CA, sub-CA certificates)., type: int, returned: always, sample: 100}
+    cert_total_count: {description: 'Certificates the instance may issue (for a root CA: sub-CA certificates).', type: int, returned: always, sample: 100}
     cert_issued_count: {description: Certificates issued so far., type: int, returned: always, sample: 12}
     cert_remaining_count: {description: C(cert_total_count) minus C(cert_issued_count)., type: int, returned: always, sample: 88}
-    cert_usage_percent: {description: Share of the quota used, one decimal; null when the quota is 0., type: float, returned: always, sample: 12.0}
+    cert_usage_percent: {description: 'Share of the quota used in percent, one decimal; null when the quota is 0.', type: float, returned: always, sample: 12.0}
     before_time: {description: "Start of the CA certificate's validity, epoch milliseconds; null for C(BUY) and C(REFUND).", type: int, returned: always}
     after_time: {description: "End of the CA certificate's validity, epoch milliseconds; null for C(BUY) and C(REFUND).", type: int, returned: always}
-    use_expire_time: {description: End of the instance subscription, epoch milliseconds., type: int, returned: always}
+    use_expire_time: {description: 'End of the instance subscription, epoch milliseconds.', type: int, returned: always}
     identifier: {description: The CA certificate identifier; null for C(BUY) and C(REFUND)., type: str, returned: always}
     before_time_iso: {description: C(before_time) as ISO 8601 UTC., type: str, returned: always, sample: "2026-10-29T04:26:09Z"}
     after_time_iso: {description: C(after_time) as ISO 8601 UTC., type: str, returned: always}

@@ -168,3 +168,38 @@ def test_help():
     result = subprocess.run([sys.executable, '-m', 'emulator', '--help'], cwd=COLLECTION_ROOT, capture_output=True, text=True,
                             timeout=30, check=False)
     assert result.returncode == 0 and '--fixtures' in result.stdout and '--tls-dir' in result.stdout
+
+
+CHILD = '''
+import json, os, sys, urllib.request
+url = os.environ['ALIBABA_CLOUD_ENDPOINT_CAS']
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with opener.open(url + '/_emulator/health', timeout=10) as rsp:
+    health = json.loads(rsp.read())
+print(json.dumps({'url': url, 'health': health, 'id': os.environ['ALIBABA_CLOUD_ACCESS_KEY_ID'],
+                  'secret': os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+                  'token': os.environ.get('ALIBABA_CLOUD_SECURITY_TOKEN')}))
+sys.exit(3)
+'''
+
+
+def test_run_wrapper_passes_the_connection_and_the_exit_code():
+    import json
+    env = dict(os.environ, ALIBABA_CLOUD_SECURITY_TOKEN='left-over-token')
+    result = subprocess.run([sys.executable, '-m', 'emulator.run', '--qps', '5', '--', sys.executable, '-c', CHILD],
+                            cwd=COLLECTION_ROOT, capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert result.returncode == 3, result.stderr
+    data = json.loads(result.stdout)
+    assert re.match(r'^http://127\.0\.0\.1:\d+$', data['url']) and data['health'] == {'ok': True}
+    assert (data['id'], data['secret'], data['token']) == (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, None)
+    assert result.stderr.startswith('emulator.run: CAS emulator at http://127.0.0.1:')
+    assert DEMO_ACCESS_KEY_SECRET not in result.stderr
+
+
+def test_run_wrapper_usage_and_startup_errors():
+    result = subprocess.run([sys.executable, '-m', 'emulator.run', 'true'], cwd=COLLECTION_ROOT, capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 2 and 'usage:' in result.stderr
+    result = subprocess.run([sys.executable, '-m', 'emulator.run', '--fixtures', '/nonexistent.yml', '--', 'true'],
+                            cwd=COLLECTION_ROOT, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2 and 'cannot read fixtures file' in result.stderr and 'Traceback' not in result.stderr

@@ -35,7 +35,7 @@ def test_concurrent_workers_on_one_key_make_one_call(tmp_path):
     counter = FORK.Value('i', 0)
     barrier = FORK.Barrier(12)
     key = ResultCache.key('https://cas.aliyuncs.com', 'AKID', 'GetCAInstanceStatus', {'InstanceId': 'x'})
-    procs = [FORK.Process(target=_worker, args=(str(tmp_path), counter, key, barrier)) for _ in range(12)]
+    procs = [FORK.Process(target=_worker, args=(str(tmp_path), counter, key, barrier)) for _i in range(12)]
     for p in procs:
         p.start()
     for p in procs:
@@ -91,17 +91,17 @@ def test_crashed_holder_does_not_block(tmp_path):
 
 def _limited_sender(directory, rate, n, out):
     limiter = RateLimiter(directory, 'AKID', rate)
-    for _ in range(n):
+    for _i in range(n):
         limiter.acquire()
         out.put(time.time())
 
 
 def test_limiter_never_exceeds_rate_in_any_one_second_window(tmp_path):
     out = FORK.Queue()
-    procs = [FORK.Process(target=_limited_sender, args=(str(tmp_path), 5, 4, out)) for _ in range(4)]
+    procs = [FORK.Process(target=_limited_sender, args=(str(tmp_path), 5, 4, out)) for _i in range(4)]
     for p in procs:
         p.start()
-    stamps = sorted(out.get(timeout=30) for _ in range(16))
+    stamps = sorted(out.get(timeout=30) for _i in range(16))
     for p in procs:
         p.join(10)
     for i, start in enumerate(stamps):
@@ -117,7 +117,7 @@ def test_limiter_window_math_with_fake_clock(tmp_path):
         slept.append(seconds)
         now[0] += seconds
     limiter = RateLimiter(str(tmp_path), 'AKID', 3, margin=0.1, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
+    for _i in range(3):
         limiter.acquire()
     assert slept == []
     limiter.acquire()  # the 4th must wait until the 1st leaves the 1.1 s window
@@ -144,7 +144,7 @@ def test_shared_cache_respects_ttl_zero_and_env_dir(tmp_path):
     env = {'ALICLOUD_CAS_CACHE_DIR': str(tmp_path / 'c')}
     cache, limiter, warning = shared_cache_and_limiter(ClientConfig(cache_ttl=0, environ={}), 'AKID', env)
     assert cache is None and limiter is not None and warning is None
-    cache, _limiter, _w = shared_cache_and_limiter(ClientConfig(environ={}), 'AKID', env)
+    cache, limiter2, warning2 = shared_cache_and_limiter(ClientConfig(environ={}), 'AKID', env)
     assert cache.directory == str(tmp_path / 'c') and cache.ttl == 30
 
 

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Command line: ``python -m emulator [--host H] [--port P] [--fixtures F] [--access-key ID:SECRET] [--qps N] [--tls]``."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+from . import __version__
+from .fixtures import FixtureError, load_fixtures, parse_access_key_arg
+from .server import EmulatorServer
+from .state import DEFAULT_QPS, EmulatorState
+
+EXIT_STARTUP_ERROR = 2
+
+
+def build_parser():
+    """The argument parser."""
+    parser = argparse.ArgumentParser(
+        prog='python -m emulator',
+        description='Emulator of the Alibaba Cloud CAS API (GetCAInstanceStatus, 2020-06-30). See docs/emulator.md.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, default=0, help='TCP port; 0 (default) picks a free one')
+    parser.add_argument('--fixtures', metavar='FILE', help='YAML or JSON fixtures (default: emulator/default_fixtures.yml)')
+    parser.add_argument('--access-key', metavar='ID:SECRET', action='append', default=[],
+                        help='add an AccessKey pair to the default account (repeatable)')
+    parser.add_argument('--qps', type=int, default=DEFAULT_QPS,
+                        help='accepted calls per AccessKey (or shared account) per sliding second; 0 disables (default %d)' % DEFAULT_QPS)
+    parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated test CA')
+    parser.add_argument('--tls-dir', metavar='DIR', help='where to write (or reuse) the CA and server certificate (default: a new temp dir)')
+    parser.add_argument('--verbose', '-v', action='store_true', help='access log and diagnostics on stderr')
+    parser.add_argument('--version', action='version', version='%(prog)s ' + __version__)
+    return parser
+
+
+def fail(message):
+    """Print a one-line startup error and exit 2."""
+    sys.stderr.write('emulator: error: %s\n' % ' '.join(str(message).split()))
+    sys.stderr.flush()
+    sys.exit(EXIT_STARTUP_ERROR)
+
+
+def _tls_context(args):
+    """Create the TLS material; return ``(ssl context, ca_file, temp dir to remove or None)``."""
+    from .tls import TlsError, create_tls_material, server_context
+    temp_dir = None
+    directory = args.tls_dir
+    if not directory:
+        directory = temp_dir = tempfile.mkdtemp(prefix='cas-emulator-tls-')
+    try:
+        ca_file, cert_file, key_file = create_tls_material(directory, extra_names=[args.host])
+        return server_context(cert_file, key_file), ca_file, temp_dir
+    except (TlsError, OSError, ValueError) as exc:
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        fail(exc)
+    return None, None, None
+
+
+def main(argv=None):
+    """Start the emulator and serve until SIGINT or SIGTERM."""
+    args = build_parser().parse_args(argv)
+    if args.qps < 0:
+        fail('--qps must be 0 or more')
+    if args.port < 0 or args.port > 65535:
+        fail('--port must be between 0 and 65535')
+    try:
+        extra_keys = [parse_access_key_arg(value) for value in args.access_key]
+        fixtures = load_fixtures(args.fixtures, now_ms=int(time.time() * 1000), extra_keys=extra_keys)
+    except FixtureError as exc:
+        fail(exc)
+
+    ssl_context, ca_file, temp_dir = (None, None, None)
+    if args.tls:
+        ssl_context, ca_file, temp_dir = _tls_context(args)
+
+    state = EmulatorState(qps=args.qps)
+    try:
+        server = EmulatorServer((args.host, args.port), fixtures, state, verbose=args.verbose, ssl_context=ssl_context)
+    except (OSError, OverflowError) as exc:
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        fail('cannot listen on %s:%s: %s' % (args.host, args.port, exc))
+
+    stop = threading.Event()
+
+    def _on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+
+    host = server.server_address[0]
+    url_host = '[%s]' % host if ':' in host else host
+    sys.stdout.write('%s://%s:%d\n' % ('https' if ssl_context else 'http', url_host, server.port))
+    if ca_file:
+        sys.stdout.write('ca_file: %s\n' % ca_file)
+    sys.stdout.flush()
+    server.log('serving %d access keys and %d instances from %s, qps %d' % (
+        len(fixtures.access_keys), len(fixtures.instances), fixtures.source, args.qps))
+
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05}, name='emulator-server', daemon=True)
+    thread.start()
+    try:
+        while not stop.wait(0.25):
+            if not thread.is_alive():
+                break
+    finally:
+        state.stop_event.set()
+        server.shutdown()
+        server.server_close()
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        server.log('stopped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Injectable faults: validation of control requests and the bodies of data faults."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from .errors import encode_json
+
+# Applied before authentication, instead of the normal answer (hang: delays it).
+TRANSPORT_FAULTS = ('http500', 'http503', 'reset', 'hang', 'html502', 'throttle', 'retry_after')
+# Replace the body of an otherwise successful, authenticated call.
+DATA_FAULTS = ('truncated', 'bad_shape', 'missing_fields', 'wrong_types', 'oversized')
+FAULT_KINDS = TRANSPORT_FAULTS + DATA_FAULTS
+
+DEFAULT_HANG_SECONDS = 30
+DEFAULT_RETRY_AFTER_MS = 1000
+MAX_COUNT = 100000
+MAX_HANG_SECONDS = 3600
+OVERSIZED_TARGET_BYTES = 20 * 1024 * 1024
+
+HTML_502 = (
+    b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n'
+    b'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n'
+    b'<body>\r\n<h1>502 Bad Gateway</h1>\r\n'
+    b'<p>The proxy server received an invalid response from an upstream server.</p>\r\n'
+    b'<hr/>Powered by Tengine</body>\r\n</html>\r\n'
+)
+
+_ALLOWED_FIELDS = {
+    'hang': ('kind', 'count', 'seconds'),
+    'retry_after': ('kind', 'count', 'retry_after_ms'),
+}
+
+
+def _number(value, name, minimum, maximum, integer):
+    """Validate a numeric control field."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+        raise ValueError('%s must be %s' % (name, 'an integer' if integer else 'a number'))
+    if value < minimum or value > maximum:
+        raise ValueError('%s must be between %s and %s' % (name, minimum, maximum))
+    return value
+
+
+def parse_fault_request(body):
+    """Validate a ``POST /_emulator/faults`` body; return ``(fault dict, count)`` or raise ValueError."""
+    if not isinstance(body, dict):
+        raise ValueError('the body must be a JSON object like {"kind": "http503", "count": 1}')
+    kind = body.get('kind')
+    if kind not in FAULT_KINDS:
+        raise ValueError('kind must be one of %s' % ', '.join(FAULT_KINDS))
+    allowed = _ALLOWED_FIELDS.get(kind, ('kind', 'count'))
+    unknown = sorted(k for k in body if k not in allowed)
+    if unknown:
+        raise ValueError('unknown field %r for kind %s (allowed: %s)' % (unknown[0], kind, ', '.join(allowed)))
+    count = _number(body.get('count', 1), 'count', 1, MAX_COUNT, True)
+    fault = {'kind': kind}
+    if kind == 'hang':
+        fault['seconds'] = _number(body.get('seconds', DEFAULT_HANG_SECONDS), 'seconds', 0, MAX_HANG_SECONDS, False)
+    if kind == 'retry_after':
+        fault['retry_after_ms'] = _number(body.get('retry_after_ms', DEFAULT_RETRY_AFTER_MS), 'retry_after_ms', 1, 86400000, True)
+    return fault, count
+
+
+def truncated_body(body_bytes):
+    """First half of a valid JSON body."""
+    return body_bytes[:len(body_bytes) // 2]
+
+
+def bad_shape_body(request_id):
+    """A JSON object without InstanceStatusList."""
+    return encode_json({'RequestId': request_id, 'Unexpected': True})
+
+
+def missing_fields_body(success):
+    """The success body with ``Status`` removed from every instance."""
+    instances = [{k: v for k, v in inst.items() if k != 'Status'} for inst in success['InstanceStatusList']]
+    return encode_json({'RequestId': success['RequestId'], 'InstanceStatusList': instances})
+
+
+def wrong_types_body(success):
+    """The success body with CertTotalCount a non-numeric string and AfterTime a string."""
+    instances = []
+    for inst in success['InstanceStatusList']:
+        inst = dict(inst)
+        inst['CertTotalCount'] = 'unlimited'
+        inst['AfterTime'] = '2031-01-01T00:00:00Z'
+        instances.append(inst)
+    return encode_json({'RequestId': success['RequestId'], 'InstanceStatusList': instances})
+
+
+@functools.lru_cache(maxsize=2)
+def _filler(target):
+    """Generated filler instances (comma-separated JSON objects) of about ``target`` bytes."""
+    template = ('{"InstanceId":"cas-member-oversized-%07d","Status":"USED","Type":"SUB_ROOT","CertTotalCount":1000,'
+                '"CertIssuedCount":1,"BeforeTime":1700000000000,"AfterTime":2000000000000,"UseExpireTime":1900000000000,'
+                '"Identifier":"%s"}')
+    chunks = []
+    batch = []
+    size = 0
+    index = 0
+    while size < target:
+        piece = (',' if index else '') + template % (index, hashlib.md5(b'%d' % index).hexdigest())
+        batch.append(piece)
+        size += len(piece)
+        index += 1
+        if len(batch) >= 2000:
+            chunks.append(''.join(batch).encode('ascii'))
+            batch = []
+    if batch:
+        chunks.append(''.join(batch).encode('ascii'))
+    return tuple(chunks)
+
+
+def oversized_chunks(success, target=OVERSIZED_TARGET_BYTES):
+    """About ``target`` bytes of valid JSON: the real instances followed by generated filler instances.
+
+    Returned as a list of byte chunks (the body is their concatenation).
+    """
+    head = encode_json(success)
+    # Re-open the InstanceStatusList array (the last key): ...]} -> ...,<filler>]}
+    prefix = head[:-2]
+    separator = b',' if success['InstanceStatusList'] else b''
+    return [prefix, separator] + list(_filler(target)) + [b']}']

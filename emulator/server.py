@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP(S) server and request handler: routing, faults, authentication, throttling, responses."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import struct
+import sys
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from . import __version__
+from .actions import APIS, requested_instance, run_action
+from .auth import authenticate, detect_mode, requested_action, resolve_api
+from .control import handle_control, is_control_path, is_loopback
+from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
+from .protocol import ApiRequest
+from . import faults
+
+MAX_REQUEST_BODY = 16 * 1024 * 1024
+QUIET_ERRORS = (ConnectionError, TimeoutError, socket.timeout, ssl.SSLError)
+
+
+class RequestTooLarge(Exception):
+    """The request body exceeds MAX_REQUEST_BODY."""
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Threading HTTP server holding the fixtures and the state; optionally TLS."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    allow_reuse_port = False
+
+    def __init__(self, address, fixtures, state, verbose=False, ssl_context=None):
+        if ':' in address[0]:
+            self.address_family = socket.AF_INET6
+        self.fixtures = fixtures
+        self.state = state
+        self.verbose = verbose
+        self.ssl_context = ssl_context
+        super().__init__(address, EmulatorHandler)
+
+    def get_request(self):
+        """Accept a connection; with TLS, wrap it (the handshake runs in the handler thread)."""
+        sock, address = self.socket.accept()
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def handle_error(self, request, client_address):
+        """Stay quiet about client disconnects; report other errors on one line (traceback with --verbose)."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, QUIET_ERRORS):
+            self.log('connection from %s ended: %s' % (client_address[0], type(exc).__name__))
+            return
+        sys.stderr.write('emulator: internal error while serving %s: %s: %s\n' % (client_address[0], type(exc).__name__, exc))
+        if self.verbose:
+            traceback.print_exc(file=sys.stderr)
+        sys.stderr.flush()
+
+    def log(self, message):
+        """Write a log line to stderr when --verbose was given."""
+        if self.verbose:
+            sys.stderr.write('%s %s\n' % (time.strftime('%Y-%m-%dT%H:%M:%S'), message))
+            sys.stderr.flush()
+
+    @property
+    def port(self):
+        """The bound TCP port."""
+        return self.server_address[1]
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    """One connection: API requests and control requests."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'cas-emulator/%s' % __version__
+    sys_version = ''
+    timeout = 120
+    # Headers and body go out in separate writes; without TCP_NODELAY a keep-alive client waits
+    # for its delayed ACK (~40 ms) on every request.
+    disable_nagle_algorithm = True
+
+    # Plumbing --------------------------------------------------------------
+
+    def handle(self):
+        """Run the TLS handshake (if any) in this thread, then serve the connection."""
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError) as exc:
+                self.server.log('TLS handshake with %s failed: %s' % (self.client_address[0], exc))
+                self.close_connection = True
+                return
+        super().handle()
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Access and error log lines go to stderr, only with --verbose."""
+        if self.server.verbose:
+            self.server.log('%s %s' % (self.client_address[0], format % args))
+
+    def log_request(self, code='-', size='-'):
+        """Log without the query string (it may hold a SecurityToken)."""
+        split = urlsplit(self.path)
+        path = split.path + ('?...' if split.query else '')
+        self.log_message('"%s %s" %s', self.command, path, code)
+
+    def version_string(self):
+        """The Server header."""
+        return self.server_version
+
+    def do_GET(self):
+        """GET: API (V1/V3) or control."""
+        self._dispatch()
+
+    def do_POST(self):
+        """POST: API (V1/V3) or control."""
+        self._dispatch()
+
+    def do_PUT(self):
+        """PUT: not an RPC method (InvalidAction.NotFound)."""
+        self._dispatch()
+
+    def do_DELETE(self):
+        """DELETE: control (faults) or InvalidAction.NotFound."""
+        self._dispatch()
+
+    def do_PATCH(self):
+        """PATCH: not an RPC method (InvalidAction.NotFound)."""
+        self._dispatch()
+
+    def _read_body(self):
+        """Read the request body (Content-Length or chunked)."""
+        if 'chunked' in (self.headers.get('Transfer-Encoding') or '').lower():
+            data = bytearray()
+            while True:
+                size = int(self.rfile.readline(65537).split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b'\r\n', b'\n', b''):
+                        pass
+                    return bytes(data)
+                if len(data) + size > MAX_REQUEST_BODY:
+                    raise RequestTooLarge()
+                data += self.rfile.read(size)
+                self.rfile.readline(65537)
+        length = int(self.headers.get('Content-Length') or 0)
+        if length < 0 or length > MAX_REQUEST_BODY:
+            raise RequestTooLarge()
+        return self.rfile.read(length) if length else b''
+
+    def _dispatch(self):
+        """Read the body, then route to the control interface or the API."""
+        try:
+            try:
+                body = self._read_body()
+            except (RequestTooLarge, ValueError):
+                self.close_connection = True
+                self._send_error(ApiError('InvalidParameter', 'The request body is too large or malformed.', 400), None, new_request_id())
+                return
+            path = urlsplit(self.path).path
+            if is_control_path(path):
+                self._control(path, body)
+            else:
+                self._api(body)
+        except QUIET_ERRORS as exc:
+            self.close_connection = True
+            self.server.log('connection from %s ended: %s' % (self.client_address[0], type(exc).__name__))
+
+    # Responses -------------------------------------------------------------
+
+    def _send(self, status, content_type, chunks, request_id, headers=()):
+        """Send a complete response; ``chunks`` is a list of byte strings."""
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(sum(len(chunk) for chunk in chunks)))
+        self.send_header('x-acs-request-id', request_id)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        for chunk in chunks:
+            if chunk:
+                self.wfile.write(chunk)
+
+    def _send_json(self, status, data, request_id, headers=()):
+        """Send a JSON body."""
+        self._send(status, JSON_CONTENT_TYPE, [encode_json(data)], request_id, headers)
+
+    def _send_error(self, err, request, request_id):
+        """Send the POP gateway error body for an ApiError and count it."""
+        host_id = request.host_id if request is not None else self.headers.get('Host')
+        self.server.state.count_error(err.code)
+        self._send_json(err.status, error_body(err.code, err.message, request_id, host_id), request_id, err.headers)
+
+    # Control ---------------------------------------------------------------
+
+    def _control(self, path, body):
+        """Serve the control interface (loopback clients only)."""
+        request_id = new_request_id()
+        if not is_loopback(self.client_address[0]):
+            self._send_json(403, {'error': 'the control interface is only available from loopback addresses'}, request_id)
+            return
+        status, data = handle_control(self.command, path, body, self.server.state)
+        self._send_json(status, data, request_id)
+
+    # API -------------------------------------------------------------------
+
+    def _api(self, body):
+        """Serve one API request: faults, routing, authentication, throttling, RAM, action."""
+        state = self.server.state
+        request_id = new_request_id()
+        request = ApiRequest(self.command, self.path, self.headers.items(), body)
+        mode = detect_mode(request)
+        state.count_request(requested_action(request, mode) or '(none)')
+        fault = state.pop_fault()
+        if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
+            if self._transport_fault(fault, request, request_id):
+                return
+            fault = None
+        try:
+            action, _version = resolve_api(request, mode, APIS)
+            key = authenticate(request, mode, self.server.fixtures, state)
+            if not state.try_accept(key.throttle_bucket):
+                raise ApiError('Throttling.User')
+            if action in key.denied_actions:
+                raise ApiError('Forbidden.RAM')
+            params = request.params
+            state.count_instance_call(requested_instance(params))
+            success = run_action(action, self.server.fixtures, key.account, params, request_id)
+        except ApiError as err:
+            self._send_error(err, request, request_id)
+            return
+        except Exception as exc:  # a bug in the emulator: answer like the gateway would
+            sys.stderr.write('emulator: internal error: %s: %s\n' % (type(exc).__name__, exc))
+            if self.server.verbose:
+                traceback.print_exc(file=sys.stderr)
+            self._send_error(ApiError('InternalError'), request, request_id)
+            return
+        if fault is not None:
+            state.count_fault()
+            self._data_fault(fault['kind'], success, request_id)
+            return
+        self._send_json(200, success, request_id)
+
+    def _transport_fault(self, fault, request, request_id):
+        """Apply a transport fault; return True if the request has been answered (or dropped)."""
+        state = self.server.state
+        kind = fault['kind']
+        state.count_fault()
+        if kind == 'hang':
+            state.stop_event.wait(fault['seconds'])
+            return False
+        if kind == 'reset':
+            self.server.log('fault reset: dropping the connection from %s' % self.client_address[0])
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if kind == 'html502':
+            self._send(502, 'text/html', [faults.HTML_502], request_id)
+            return True
+        errors = {
+            'http500': ApiError('InternalError'),
+            'http503': ApiError('ServiceUnavailable'),
+            'throttle': ApiError('Throttling.User'),
+            'retry_after': ApiError('Throttling.User', status=429, headers=[('x-acs-retry-after', str(fault.get('retry_after_ms')))]),
+        }
+        self._send_error(errors[kind], request, request_id)
+        return True
+
+    def _data_fault(self, kind, success, request_id):
+        """Answer 200 with a broken body instead of ``success``."""
+        if kind == 'truncated':
+            chunks = [faults.truncated_body(encode_json(success))]
+        elif kind == 'bad_shape':
+            chunks = [faults.bad_shape_body(request_id)]
+        elif kind == 'missing_fields':
+            chunks = [faults.missing_fields_body(success)]
+        elif kind == 'wrong_types':
+            chunks = [faults.wrong_types_body(success)]
+        else:
+            chunks = faults.oversized_chunks(success)
+        self._send(200, JSON_CONTENT_TYPE, chunks, request_id)

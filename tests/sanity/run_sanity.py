@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run ``ansible-test sanity`` from the collection path, on a machine that reaches only a package index.
+
+``ansible-test --venv`` bootstraps pip with a get-pip script downloaded from the internet
+(ansible/ansible#77304). This seeds ansible-test's cache with ``get_pip_standin.py``, which uses
+the interpreter's bundled pip (ensurepip) and then pip's configured index instead.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# ansible-test resolves symlinks in its working directory, so it needs a real tree at
+# .../ansible_collections/seed/alicloud_cas: a copy of the files git tracks (or would track).
+COLLECTION = os.path.join(ROOT, 'build', 'sanity', 'ansible_collections', 'seed', 'alicloud_cas')
+CACHE = os.path.expanduser('~/.ansible/test/cache')
+
+
+def pip_versions():
+    """The pip versions this ansible-test bootstraps (read from its source)."""
+    import ansible_test
+    source = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
+    with open(source) as handle:
+        return set(re.findall(r"pip='([0-9.]+)'", handle.read())) or {'24.2'}
+
+
+def seed_get_pip():
+    os.makedirs(CACHE, exist_ok=True)
+    for version in pip_versions():
+        target = os.path.join(CACHE, 'get_pip_%s.py' % version.replace('.', '_'))
+        shutil.copyfile(os.path.join(HERE, 'get_pip_standin.py'), target)
+
+
+def copy_tree():
+    files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT,
+                           check=True, stdout=subprocess.PIPE).stdout.decode('utf-8').split('\0')
+    shutil.rmtree(COLLECTION, ignore_errors=True)
+    for name in filter(None, files):
+        source = os.path.join(ROOT, name)
+        if not os.path.lexists(source):
+            continue  # deleted in the work tree, not yet in git
+        target = os.path.join(COLLECTION, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target, follow_symlinks=False)
+    # Its own repository, or ansible-test would find the checkout's, where build/ is ignored.
+    subprocess.run(['git', 'init', '-q'], cwd=COLLECTION, check=True)
+
+
+def main():
+    copy_tree()
+    seed_get_pip()
+    env = dict(os.environ)
+    env.pop('PIP_CONFIG_FILE', None) if env.get('PIP_CONFIG_FILE') == os.devnull else None
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'sanity', '--venv',
+           '--python', '%d.%d' % sys.version_info[:2], '--color', 'no'] + sys.argv[1:]
+    print('+ (cd %s && %s)' % (COLLECTION, ' '.join(cmd)), flush=True)
+    sys.exit(subprocess.call(cmd, cwd=COLLECTION, env=env))
+
+
+if __name__ == '__main__':
+    main()
