@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared client against the emulator: every fault kind, clock skew and TLS, over real HTTP."""
+
+import time
+
+import pytest
+
+from emulator.testing import start_emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
+    CasApiError, CasResponseError, CasTransportError)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
+
+ROOT_CA = 'cas-member-demo-root'
+
+
+def client(url, **kwargs):
+    kwargs.setdefault('retries', 3)
+    kwargs.setdefault('timeout', 5)
+    config = ClientConfig(endpoint=url, access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret=DEMO_ACCESS_KEY_SECRET,
+                          environ={}, **kwargs)
+    return CasClient(config, sleep=lambda s: time.sleep(min(s, 0.05)))
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    with start_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(emulator):
+    emulator.reset()
+    return emulator
+
+
+@pytest.mark.parametrize('kind', ['http500', 'http503', 'reset', 'html502', 'throttle', 'retry_after'])
+def test_transient_faults_are_retried_to_the_right_answer(emu, kind):
+    emu.inject(kind, count=2, **({'retry_after_ms': 50} if kind == 'retry_after' else {}))
+    c = client(emu.url)
+    facts, request_id = c.get_ca_instance_status(ROOT_CA)
+    assert facts[0]['instance_id'] == ROOT_CA and facts[0]['usable'] and request_id
+    assert c.attempts == 3
+
+
+def test_a_hung_response_is_cut_by_timeout_and_retried(emu):
+    emu.inject('hang', count=1, seconds=20)
+    c = client(emu.url, timeout=0.5)
+    started = time.monotonic()
+    facts, _rid = c.get_ca_instance_status(ROOT_CA)
+    assert facts[0]['usable'] and c.attempts == 2
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize('kind, fragment', [
+    ('truncated', 'not valid JSON (truncated or corrupted'),
+    ('bad_shape', 'without an InstanceStatusList list'),
+    ('missing_fields', 'without Status for'),
+    ('wrong_types', 'where a whole number was expected'),
+    ('oversized', 'larger than 8 MiB'),
+])
+def test_permanent_faults_fail_with_one_clear_sentence(emu, kind, fragment):
+    emu.inject(kind)
+    c = client(emu.url)
+    with pytest.raises(CasResponseError) as raised:
+        c.get_ca_instance_status(ROOT_CA)
+    assert fragment in str(raised.value) and c.attempts == 1
+    assert 'Traceback' not in str(raised.value)
+
+
+def test_retries_exhausted_report_the_code_and_request_id(emu):
+    emu.inject('http503', count=3)
+    c = client(emu.url, retries=2)
+    with pytest.raises(CasApiError) as raised:
+        c.get_ca_instance_status(ROOT_CA)
+    assert raised.value.code == 'ServiceUnavailable' and raised.value.request_id
+    assert 'gave up after 3 attempts' in str(raised.value)
+
+
+def test_clock_skew_tells_the_user_to_fix_the_clock(emu):
+    emu.skew_clock(20 * 60)
+    with pytest.raises(CasApiError) as raised:
+        client(emu.url).get_ca_instance_status(ROOT_CA)
+    assert raised.value.code == 'InvalidTimeStamp.Expired' and 'fix the clock' in str(raised.value)
+
+
+def test_unknown_instance_and_wrong_secret(emu):
+    with pytest.raises(CasApiError) as raised:
+        client(emu.url).get_ca_instance_status('cas-member-nope')
+    assert raised.value.code == 'InvalidInstanceId.NotFound'
+    bad = CasClient(ClientConfig(endpoint=emu.url, access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret='wrong', environ={}))
+    with pytest.raises(CasApiError) as raised:
+        bad.get_ca_instance_status(ROOT_CA)
+    assert raised.value.code == 'SignatureDoesNotMatch' and 'string to sign is: <redacted>' in str(raised.value)
+
+
+def test_connection_refused_is_a_clean_error():
+    c = client('http://127.0.0.1:9', retries=1)
+    with pytest.raises(CasTransportError) as raised:
+        c.get_ca_instance_status(ROOT_CA)
+    assert 'Could not connect to 127.0.0.1:9' in str(raised.value) and c.attempts == 2
+
+
+@pytest.fixture(scope='module')
+def tls_emulator():
+    with start_emulator(tls=True) as emu:
+        yield emu
+
+
+def test_tls_default_refuses_an_unknown_ca_and_says_what_to_do(tls_emulator):
+    c = client(tls_emulator.url)
+    with pytest.raises(CasTransportError) as raised:
+        c.get_ca_instance_status(ROOT_CA)
+    assert 'TLS certificate verification failed' in str(raised.value)
+    assert 'ca_bundle' in str(raised.value) and 'validate_certs' in str(raised.value)
+    assert c.attempts == 1
+
+
+def test_tls_with_ca_bundle(tls_emulator):
+    facts, _rid = client(tls_emulator.url, ca_bundle=tls_emulator.ca_file).get_ca_instance_status(ROOT_CA)
+    assert facts[0]['usable']
+
+
+def test_tls_without_verification_works_and_warns(tls_emulator):
+    c = client(tls_emulator.url, validate_certs=False)
+    facts, _rid = c.get_ca_instance_status(ROOT_CA)
+    assert facts[0]['usable'] and any('validate_certs is false' in w for w in c.warnings)
