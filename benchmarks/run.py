@@ -85,7 +85,7 @@ def table(title, header, rows):
         print(line(row))
 
 
-def scale_scenarios(quick, workdir):
+def scale_scenarios(quick, workdir, variant_filter=None):
     scenarios = [(200 if quick else 1000, 1), (30 if quick else 100, 30)]
     rows = []
     for hosts, ncas in scenarios:
@@ -98,6 +98,8 @@ def scale_scenarios(quick, workdir):
                         ('official SDK, naive lookup', 'sdk_ca_instance_status', 0)]
             base = None
             for label, lookup, ttl in variants:
+                if variant_filter and lookup != 'none' and not any(f in label for f in variant_filter):
+                    continue
                 r = run_play(emu, workdir, hosts, cas, lookup, ttl)
                 base = r['wall'] if base is None else base
                 target = '%.1f' % (base + ncas / 10.0 + 2) if lookup != 'none' else ''
@@ -149,6 +151,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true', help='smaller plays (about 2 minutes)')
     parser.add_argument('--only', choices=('scale', 'client', 'cold'), help='run one scenario')
+    parser.add_argument('--variant', action='append', help='only play variants whose label contains this (repeatable)')
     args = parser.parse_args()
     print('machine: %s, %d cores, Python %s, %s' % (platform.platform(), os.cpu_count(), platform.python_version(),
                                                     subprocess.run([os.path.join(BIN, 'ansible'), '--version'],
@@ -161,7 +164,7 @@ def main():
         if args.only in (None, 'cold'):
             cold_start(workdir, 40 if args.quick else 100)
         if args.only in (None, 'scale'):
-            scale_scenarios(args.quick, workdir)
+            scale_scenarios(args.quick, workdir, args.variant)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

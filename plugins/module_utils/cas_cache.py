@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 
 try:
@@ -106,8 +105,8 @@ class _FileLock:
 
 def _write_private(path, data):
     """Atomically replace ``path`` with ``data`` (bytes), mode 0600."""
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
+    tmp = os.path.join(os.path.dirname(path), '.tmp-%s' % os.urandom(8).hex())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o600)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, 'wb') as handle:

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import platform
+import os
 import sys
 import time
 
@@ -25,8 +25,13 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer impor
 API_VERSION = '2020-06-30'
 ACTION = 'GetCAInstanceStatus'
 COLLECTION_VERSION = '1.0.0'
-USER_AGENT = 'AlibabaCloud (%s; %s) Python/%s seed.alicloud_cas/%s' % (
-    platform.system(), platform.machine(), '.'.join(str(v) for v in sys.version_info[:3]), COLLECTION_VERSION)
+
+
+def user_agent():
+    system = os.uname() if hasattr(os, 'uname') else None
+    return 'AlibabaCloud (%s; %s) Python/%s seed.alicloud_cas/%s' % (
+        system.sysname if system else sys.platform, system.machine if system else 'unknown',
+        '.'.join(str(v) for v in sys.version_info[:3]), COLLECTION_VERSION)
 MAX_WORKERS = 8
 NOT_FOUND_KEY = '_not_found'
 
@@ -82,6 +87,7 @@ class CasClient:
         """One API call with retries; returns the parsed JSON body (a dict)."""
         creds = self.credentials
         signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
+        agent = user_agent()
         transport = self.transport  # built (requests imported) before taking a slot of the rate limit
         attempt = 0
         while True:
@@ -89,7 +95,7 @@ class CasClient:
                 self.limiter.acquire()
             # A fresh date and nonce on every attempt: a replayed nonce is refused.
             query, headers = signer.sign(self.config.host, action, API_VERSION, params)
-            headers['user-agent'] = USER_AGENT
+            headers['user-agent'] = agent
             headers['accept'] = 'application/json'
             self.attempts += 1
             try:

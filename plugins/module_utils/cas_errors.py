@@ -141,3 +141,13 @@ class CasNotFoundError(CasError):
     def __init__(self, message, instance_id=None, request_id=None, code=None, http_status=None):
         super(CasNotFoundError, self).__init__(message, code=code, request_id=request_id, http_status=http_status)
         self.instance_id = instance_id
+
+
+class CasMissingLibrary(CasError):
+    """A Python library the call needs is not installed where the task runs."""
+
+    def __init__(self, library, import_error=None):
+        super(CasMissingLibrary, self).__init__('The Python library %s is required on the host that runs this task: '
+                                                'install it (pip install %s).' % (library, library))
+        self.library = library
+        self.import_error = import_error

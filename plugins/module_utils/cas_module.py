@@ -17,11 +17,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
     build_client, fetch_status, not_found_error, validate_instance_id)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError, CasMissingLibrary
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import apply_query
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig, connection_argspec
-from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_transport
 
 
 class CasModule:
@@ -37,8 +36,6 @@ class CasModule:
 
     def client(self):
         if self._client is None:
-            if not cas_transport.HAS_REQUESTS:
-                self.module.fail_json(msg=missing_required_lib('requests'), exception=cas_transport.REQUESTS_IMPORT_ERROR)
             config = ClientConfig.from_options(self.params)
             self._client = build_client(config)
             for warning in self._client.warnings:
@@ -62,6 +59,8 @@ class CasModule:
     def run(self, handler):
         try:
             handler(self)
+        except CasMissingLibrary as error:
+            self.module.fail_json(msg=missing_required_lib(error.library), exception=error.import_error)
         except CasError as error:
             client = self._client
             self.module.fail_json(**dict(error.to_result(), changed=False,

@@ -13,7 +13,6 @@ them (a unit test keeps the fragment and this table in step).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import ipaddress
 import math
 import os
 import re
@@ -76,6 +75,7 @@ def is_loopback(host):
     host = (host or '').strip('[]').lower()
     if host == 'localhost' or host.endswith('.localhost'):
         return True
+    import ipaddress
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -100,6 +100,7 @@ def parse_endpoint(endpoint):
     scheme = parts.scheme.lower()
     valid_host = bool(_HOST_RE.match(host))
     if not valid_host:
+        import ipaddress  # only for IPv6 literals: host names and IPv4 match the pattern
         try:
             ipaddress.ip_address(host)
             valid_host = True

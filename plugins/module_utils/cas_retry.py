@@ -15,8 +15,6 @@ header (milliseconds) from the service wins.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import random
-
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasResponseError, CasTransportError)
 
@@ -52,7 +50,7 @@ def is_retryable(error):
 class RetryPolicy:
     """``retries`` attempts after the first, with jittered exponential backoff."""
 
-    def __init__(self, retries, base_delay=0.25, throttle_delay=1.0, max_delay=20.0, rand=random.random):
+    def __init__(self, retries, base_delay=0.25, throttle_delay=1.0, max_delay=20.0, rand=None):
         self.retries = retries
         self.base_delay = base_delay
         self.throttle_delay = throttle_delay
@@ -65,6 +63,9 @@ class RetryPolicy:
         if retry_after_ms:
             return min(self.max_delay, retry_after_ms / 1000.0)
         base = self.throttle_delay if is_throttling(error) else self.base_delay
+        if self._rand is None:
+            import random  # only when a retry happens
+            self._rand = random.random
         ceiling = min(self.max_delay, base * (2 ** attempt))
         return ceiling / 2.0 + self._rand() * ceiling / 2.0
 

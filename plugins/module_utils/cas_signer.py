@@ -19,7 +19,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 import hmac
-import uuid
+import os
 
 from urllib.parse import quote
 
@@ -44,7 +44,7 @@ def utc_timestamp(now=None):
 
 def new_nonce():
     """A fresh ``x-acs-signature-nonce``: 32 random hex characters."""
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 class V3Signer:

@@ -14,7 +14,7 @@ import os
 import traceback
 import warnings
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasTransportError, CasResponseError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasMissingLibrary, CasTransportError, CasResponseError
 
 try:
     import requests
@@ -44,8 +44,7 @@ class RequestsTransport:
 
     def __init__(self, verify=True, timeout=10.0, max_body=MAX_BODY_BYTES, base_url=None):
         if not HAS_REQUESTS:
-            raise CasTransportError('The Python library requests is required on the host that runs this task: '
-                                    'install it (pip install requests).')
+            raise CasMissingLibrary('requests', REQUESTS_IMPORT_ERROR)
         self.session = requests.Session()
         # Read the environment (proxies, NO_PROXY, CA bundle variables) once per client instead of on every
         # request: requests would otherwise scan os.environ and stat ~/.netrc each time.
