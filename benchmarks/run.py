@@ -56,7 +56,10 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w') as handle:
         json.dump(evars, handle)
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_')))
+    # PYTHONDONTWRITEBYTECODE (set on some CI images) would make every worker compile the collection from source;
+    # a normal installation keeps bytecode, so the benchmark does too.
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_')) and k != 'PYTHONDONTWRITEBYTECODE')
     env.update({'ANSIBLE_COLLECTIONS_PATH': os.path.join(ROOT, 'build'), 'ALICLOUD_CAS_CACHE_DIR': cache_dir,
                 'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOST_KEY_CHECKING': 'false',
                 'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'), 'ANSIBLE_RETRY_FILES_ENABLED': 'false',

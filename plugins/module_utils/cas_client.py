@@ -91,15 +91,18 @@ class CasClient:
         transport = self.transport  # built (requests imported) before taking a slot of the rate limit
         attempt = 0
         while True:
-            if self.limiter is not None:
-                self.limiter.acquire()
+            slot = self.limiter.acquire() if self.limiter is not None else None
             # A fresh date and nonce on every attempt: a replayed nonce is refused.
             query, headers = signer.sign(self.config.host, action, API_VERSION, params)
             headers['user-agent'] = agent
             headers['accept'] = 'application/json'
             self.attempts += 1
             try:
-                response = transport.post('%s/?%s' % (self.config.base_url, query), headers, self.config.host)
+                try:
+                    response = transport.post('%s/?%s' % (self.config.base_url, query), headers, self.config.host)
+                finally:
+                    if slot is not None:
+                        self.limiter.release(slot)
                 return self._parse(action, response)
             except CasError as error:
                 if not self.policy.should_retry(attempt, error):

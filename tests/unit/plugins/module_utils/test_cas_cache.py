@@ -92,8 +92,9 @@ def test_crashed_holder_does_not_block(tmp_path):
 def _limited_sender(directory, rate, n, out):
     limiter = RateLimiter(directory, 'AKID', rate)
     for _i in range(n):
-        limiter.acquire()
+        token = limiter.acquire()
         out.put(time.time())
+        limiter.release(token)
 
 
 def test_limiter_never_exceeds_rate_in_any_one_second_window(tmp_path):
@@ -109,21 +110,47 @@ def test_limiter_never_exceeds_rate_in_any_one_second_window(tmp_path):
         assert len(in_window) <= 5, (i, in_window)
 
 
-def test_limiter_window_math_with_fake_clock(tmp_path):
-    now = [100.0]
-    slept = []
+class FakeTime:
+    def __init__(self):
+        self.now = 100.0
+        self.slept = []
 
-    def sleep(seconds):
-        slept.append(seconds)
-        now[0] += seconds
-    limiter = RateLimiter(str(tmp_path), 'AKID', 3, margin=0.1, clock=lambda: now[0], sleep=sleep)
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_limiter_window_math_with_fake_clock(tmp_path):
+    t = FakeTime()
+    limiter = RateLimiter(str(tmp_path), 'AKID', 3, margin=0.1, clock=t.clock, sleep=t.sleep)
     for _i in range(3):
-        limiter.acquire()
-    assert slept == []
+        limiter.release(limiter.acquire())
+    assert t.slept == []
     limiter.acquire()  # the 4th must wait until the 1st leaves the 1.1 s window
-    assert abs(sum(slept) - 1.1) < 1e-6
+    assert abs(sum(t.slept) - 1.1) < 1e-6
     slow = RateLimiter(str(tmp_path / 'x'), 'K', 0.5)
     assert (slow.window, slow.count) == (2.0, 1)
+
+
+def test_in_flight_calls_count_until_they_are_answered(tmp_path):
+    t = FakeTime()
+    limiter = RateLimiter(str(tmp_path), 'AKID', 1, margin=0.0, max_flight=10, clock=t.clock, sleep=t.sleep)
+    first = limiter.acquire()
+    t.now += 3.0  # the first call is still in flight 3 s later (a slow, loaded worker)
+    limiter.release(first)  # answered now: it may have reached the service just now
+    limiter.acquire()
+    assert abs(sum(t.slept) - 1.0) < 1e-6  # waits a full window after the slow call's completion
+
+
+def test_crashed_worker_slot_expires(tmp_path):
+    t = FakeTime()
+    limiter = RateLimiter(str(tmp_path), 'AKID', 1, margin=0.0, max_flight=5, clock=t.clock, sleep=t.sleep)
+    limiter.acquire()  # never released: the worker died
+    limiter.acquire()
+    assert 5.0 <= sum(t.slept) <= 6.0 + 1e-6
 
 
 def test_private_directory_and_files(tmp_path):
