@@ -19,8 +19,6 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError, hint_for, redact)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_retry import RetryPolicy
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
 
 API_VERSION = '2020-06-30'
 ACTION = 'GetCAInstanceStatus'
@@ -50,7 +48,7 @@ class CasClient:
         self._transport = transport
         self._sleep = sleep
         self._clock = clock
-        self.policy = policy or RetryPolicy(config.retries)
+        self._policy = policy
         self.limiter = limiter
         self._credentials = None
         self.attempts = 0
@@ -58,6 +56,15 @@ class CasClient:
         if not config.validate_certs:
             self.warnings.append('validate_certs is false: the TLS certificate of %s is not checked, so anyone on the '
                                  'network path can impersonate it. Use ca_bundle instead.' % config.host)
+
+    @property
+    def policy(self):
+        if self._policy is None:
+            # Signing and retry code is loaded only when a call is made: Ansible compiles collection code from
+            # source in every forked worker, and a worker answered from the cache needs neither.
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_retry import RetryPolicy
+            self._policy = RetryPolicy(self.config.retries)
+        return self._policy
 
     @property
     def credentials(self):
@@ -86,6 +93,7 @@ class CasClient:
     def call(self, action, params):
         """One API call with retries; returns the parsed JSON body (a dict)."""
         creds = self.credentials
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
         signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
         agent = user_agent()
         transport = self.transport  # built (requests imported) before taking a slot of the rate limit
