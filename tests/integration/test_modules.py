@@ -19,3 +19,7 @@ def test_lookup_and_jinja_tests(runner):
 def test_facts_module_and_fact_gathering(runner):
     result = runner.playbook('facts.yml', env={'ANSIBLE_FACTS_MODULES': 'seed.alicloud_cas.ca_instance_facts'})
     assert_ok(result)
+
+
+def test_bad_input_table(runner):
+    assert_ok(runner.playbook('bad_input.yml'))
