@@ -25,16 +25,7 @@ def client(url, **kwargs):
     return CasClient(config, sleep=lambda s: time.sleep(min(s, 0.05)))
 
 
-@pytest.fixture(scope='module')
-def emulator():
-    with start_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(emulator):
-    emulator.reset()
-    return emulator
+# The emulator and emu fixtures come from conftest.py.
 
 
 @pytest.mark.parametrize('kind', ['http500', 'http503', 'reset', 'html502', 'throttle', 'retry_after'])

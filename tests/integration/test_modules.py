@@ -23,3 +23,12 @@ def test_facts_module_and_fact_gathering(runner):
 
 def test_bad_input_table(runner):
     assert_ok(runner.playbook('bad_input.yml'))
+
+
+def test_facts_gathered_once_apply_to_every_host(runner):
+    inventory = runner.tmp / 'hosts.ini'
+    inventory.write_text('[all]\nweb1 ansible_connection=local\nweb2 ansible_connection=local\nweb3 ansible_connection=local\n')
+    result = runner.playbook('facts_run_once.yml', inventory=str(inventory))
+    assert_ok(result)
+    assert result.stdout.count('All assertions passed') == 3
+    assert runner.emu.counters()['calls_by_action'] == {'GetCAInstanceStatus': 1}
