@@ -34,7 +34,14 @@ $(COLL):
 demo: venv link
 	cd $(ROOT) && ANSIBLE_PYTHON_INTERPRETER=$(PY) $(PY) -m emulator.run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
 
-test: sanity unit integration
+# Runs every part even when one fails, then fails if any did.
+test: venv link
+	@status=0; \
+	$(MAKE) --no-print-directory sanity || status=1; \
+	$(MAKE) --no-print-directory unit || status=1; \
+	$(MAKE) --no-print-directory integration || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above)"; fi; \
+	exit $$status
 
 unit: venv link
 	cd $(ROOT) && $(PYTEST) -q tests/unit tests/emulator

@@ -30,6 +30,8 @@ def user_agent():
     return 'AlibabaCloud (%s; %s) Python/%s seed.alicloud_cas/%s' % (
         system.sysname if system else sys.platform, system.machine if system else 'unknown',
         '.'.join(str(v) for v in sys.version_info[:3]), COLLECTION_VERSION)
+
+
 MAX_WORKERS = 8
 NOT_FOUND_KEY = '_not_found'
 

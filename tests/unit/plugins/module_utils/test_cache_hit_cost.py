@@ -3,7 +3,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A cache hit does not import requests nor open a connection (checked in a fresh interpreter)."""
 
-import json
 import os
 import subprocess
 import sys
