@@ -8,6 +8,7 @@
 the interpreter's bundled pip (ensurepip) and then pip's configured index instead.
 """
 
+import glob
 import os
 import re
 import shutil
@@ -60,7 +61,52 @@ def main():
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'sanity', '--venv',
            '--python', '%d.%d' % sys.version_info[:2], '--color', 'no'] + sys.argv[1:]
     print('+ (cd %s && %s)' % (COLLECTION, ' '.join(cmd)), flush=True)
-    sys.exit(subprocess.call(cmd, cwd=COLLECTION, env=env))
+    status = subprocess.call(cmd, cwd=COLLECTION, env=env)
+    sys.exit(status or compile_module_code())
+
+
+TARGET_PYTHONS = ('3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14')
+COMPILE = """
+import glob, sys
+bad = []
+for name in sorted(glob.glob('plugins/module_utils/*.py') + glob.glob('plugins/modules/*.py')):
+    try:
+        with open(name) as handle:
+            compile(handle.read(), name, 'exec')
+    except SyntaxError as exc:
+        bad.append('%s:%s: %s' % (name, exc.lineno, exc.msg))
+print('\\n'.join(bad))
+sys.exit(1 if bad else 0)
+"""
+
+
+def find_python(version):
+    """An interpreter of ``version`` that really runs (pyenv shims of unselected versions do not)."""
+    candidates = [shutil.which('python' + version)]
+    candidates += sorted(glob.glob(os.path.expanduser('~/.pyenv/versions/%s.*/bin/python%s' % (version, version))))
+    for path in filter(None, candidates):
+        if subprocess.call([path, '-c', 'pass'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+            return path
+    return None
+
+
+def compile_module_code():
+    """Modules and module_utils run on managed hosts: they must compile on every target Python (3.8+).
+
+    ``--python 3.11`` above checks one; this checks each one installed here (a fresh CI machine has the same image).
+    """
+    failed, checked = False, []
+    for version in TARGET_PYTHONS:
+        python = find_python(version)
+        if python is None:
+            continue
+        checked.append(version)
+        result = subprocess.run([python, '-c', COMPILE], cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
+        if result.returncode:
+            failed = True
+            print('ERROR: module code does not compile on Python %s:\n%s' % (version, result.stdout), flush=True)
+    print('Module code compiles on Python %s.' % ', '.join(checked) if not failed else 'Module code: compile errors.', flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == '__main__':
