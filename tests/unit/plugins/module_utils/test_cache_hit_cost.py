@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 
-from conftest import COLLECTIONS_ROOT
+from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_client
+
+# .../<root>/ansible_collections/seed/alicloud_cas/plugins/module_utils/cas_client.py -> <root>
+COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(cas_client.__file__), *(['..'] * 5)))
 
 SCRIPT = r'''
 import sys
