@@ -15,13 +15,16 @@ import os
 import sys
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import credential_fingerprint, resolve_credentials
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_provider
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError, hint_for, redact)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
 
 API_VERSION = '2020-06-30'
 ACTION = 'GetCAInstanceStatus'
+STS_VERSION = '2015-04-01'
+# Codes with which the service refuses temporary credentials that it considers expired.
+EXPIRED_CODES = ('InvalidSecurityToken.Expired', 'InvalidAccessKeyId.NotFound')
 COLLECTION_VERSION = '1.0.0'
 
 
@@ -52,7 +55,8 @@ class CasClient:
         self._clock = clock
         self._policy = policy
         self.limiter = limiter
-        self._credentials = None
+        self._provider = None
+        self._sts_transports = {}
         self.attempts = 0
         self.warnings = []
         if not config.validate_certs:
@@ -69,16 +73,22 @@ class CasClient:
         return self._policy
 
     @property
-    def credentials(self):
-        if self._credentials is None:
+    def provider(self):
+        """Where the credentials come from (resolved from options, environment and files; no network)."""
+        if self._provider is None:
             cfg = self.config
-            self._credentials = resolve_credentials(cfg.access_key_id, cfg.access_key_secret, cfg.security_token,
-                                                    cfg.profile, environ=cfg.environ, home=cfg.home)
-        return self._credentials
+            self._provider = resolve_provider(cfg.credential_settings(), environ=cfg.environ, home=cfg.home)
+        return self._provider
 
     @property
-    def access_key_id(self):
-        return self.credentials.access_key_id
+    def credentials(self):
+        """The credentials to sign with; temporary ones are fetched (STS, metadata) when missing or near expiry."""
+        return self.provider.get(self)
+
+    @property
+    def identity(self):
+        """Who calls, for the rate limiter and the cache: the AccessKeyId, or the role; never a secret."""
+        return self.provider.identity
 
     @property
     def transport(self):
@@ -90,29 +100,77 @@ class CasClient:
         return self._transport
 
     def secrets(self):
-        return self._credentials.secrets() if self._credentials else ()
+        return self._provider.secrets() if self._provider else ()
 
     def call(self, action, params):
-        """One API call with retries; returns the parsed JSON body (a dict)."""
-        creds = self.credentials
+        """One CAS API call with retries; returns the parsed JSON body (a dict)."""
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
-        signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
-        agent = user_agent()
-        transport = self.transport  # built (requests imported) before taking a slot of the rate limit
+        refreshed = False
+        while True:
+            creds = self.credentials
+            signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
+            transport = self.transport  # built (requests imported) before taking a slot of the rate limit
+            try:
+                return self._send(lambda: signer.sign(self.config.host, action, API_VERSION, params),
+                                  self.config.base_url, transport, action, self.limiter)
+            except CasApiError as error:
+                # Temporary credentials the service calls expired (clock drift, revoked early): fetch new ones once.
+                if refreshed or not self.provider.temporary or not (error.code or '').startswith(EXPIRED_CODES) \
+                        or not self.provider.invalidate():
+                    raise
+                refreshed = True
+
+    def sts_call(self, sts, action, params, credentials=None):
+        """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC)."""
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
+        transport = self._sts_transports.get(sts.base_url)
+        if transport is None:
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
+            transport = RequestsTransport(verify=self.config.verify, timeout=self.config.timeout, base_url=sts.base_url)
+            self._sts_transports[sts.base_url] = transport
+        if credentials is not None:
+            signer = V3Signer(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
+            return self._send(lambda: signer.sign(sts.host, action, STS_VERSION, params), sts.base_url, transport,
+                              action, None)
+
+        def encode(pairs):
+            return '&'.join('%s=%s' % (percent_encode(k), percent_encode(pairs[k])) for k in sorted(pairs))
+
+        # The parameters (the OIDC token among them) go in a form body, never in the URL that errors may quote.
+        body = encode(params).encode('ascii')
+
+        def unsigned():
+            query = dict(Action=action, Version=STS_VERSION, Format='JSON', SignatureNonce=new_nonce(),
+                         Timestamp=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+            return encode(query), {'host': sts.host, 'x-acs-action': action, 'x-acs-version': STS_VERSION,
+                                   'content-type': 'application/x-www-form-urlencoded'}
+        return self._send(unsigned, sts.base_url, transport, action, None, body=body)
+
+    def metadata(self, endpoint, environ, retries=1):
+        """The ECS metadata service at ``endpoint``, through a transport with 1-second timeouts and no proxy."""
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import TIMEOUT, EcsMetadata
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
+        transport = self._sts_transports.get(endpoint)
+        if transport is None:
+            transport = self._sts_transports[endpoint] = RequestsTransport(verify=True, timeout=TIMEOUT)
+        return EcsMetadata(endpoint, transport, environ, retries=retries, sleep=self._sleep)
+
+    def _send(self, sign, base_url, transport, action, limiter, body=b''):
+        """Send ``sign()``'s request (fresh date and nonce per attempt) with the retry policy; the parsed body."""
         attempt = 0
         while True:
-            slot = self.limiter.acquire() if self.limiter is not None else None
+            slot = limiter.acquire() if limiter is not None else None
             # A fresh date and nonce on every attempt: a replayed nonce is refused.
-            query, headers = signer.sign(self.config.host, action, API_VERSION, params)
-            headers['user-agent'] = agent
+            query, headers = sign()
+            headers['user-agent'] = user_agent()
             headers['accept'] = 'application/json'
             self.attempts += 1
             try:
                 try:
-                    response = transport.post('%s/?%s' % (self.config.base_url, query), headers, self.config.host)
+                    response = transport.request('POST', '%s/?%s' % (base_url, query), headers, headers['host'], body)
                 finally:
                     if slot is not None:
-                        self.limiter.release(slot)
+                        limiter.release(slot)
                 return self._parse(action, response)
             except CasError as error:
                 if not self.policy.should_retry(attempt, error):
@@ -167,8 +225,7 @@ class CasClient:
         if self.cache is None:
             data = self.call(ACTION, params)
         else:
-            key = self.cache.key(self.config.base_url, self.access_key_id, ACTION, params,
-                                 credential_fingerprint(self.credentials))
+            key = self.cache.key(self.config.base_url, self.identity, ACTION, params, self.provider.fingerprint())
             data = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params),
                                             wait=self.policy.worst_case_seconds(self.config.timeout))
         if NOT_FOUND_KEY in data:
@@ -188,15 +245,16 @@ class CasClient:
                                         http_status=error.http_status)}
 
     def close(self):
-        if self._transport is not None and hasattr(self._transport, 'close'):
-            self._transport.close()
+        for transport in [self._transport] + list(self._sts_transports.values()):
+            if transport is not None and hasattr(transport, 'close'):
+                transport.close()
 
 
 def build_client(config, environ=None):
     """A client wired to the shared result cache and rate limiter (what modules and lookups use)."""
     from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import shared_cache_and_limiter
     client = CasClient(config)
-    cache, limiter, warning = shared_cache_and_limiter(config, client.access_key_id, environ)
+    cache, limiter, warning = shared_cache_and_limiter(config, client.identity, environ)
     client.cache, client.limiter = cache, limiter
     if warning:
         client.warnings.append(warning)
@@ -259,7 +317,7 @@ def fetch_status(client, instance_ids=None, identifier=None, fetch_one=None):
         facts = [f for f in facts if f.get('instance_id') == instance_id]
         return (facts, request_id), None
 
-    client.credentials  # pylint: disable=pointless-statement  # resolve once, before any thread starts
+    client.provider  # pylint: disable=pointless-statement  # resolve once, before any thread starts
     if len(ids) == 1:
         outcomes = [one(ids[0])]
     else:

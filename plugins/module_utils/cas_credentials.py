@@ -1,16 +1,30 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Where the AccessKey comes from, in a fixed and documented order.
+"""Where the credentials come from, in a fixed and documented order.
+
+The first source that is configured wins (docs/credentials.md has the table):
 
 1. the options ``access_key_id`` / ``access_key_secret`` / ``security_token``;
-2. ``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` / ``ALIBABA_CLOUD_SECURITY_TOKEN``;
-3. the legacy ``ALICLOUD_ACCESS_KEY`` / ``ALICLOUD_SECRET_KEY`` / ``ALICLOUD_SECURITY_TOKEN``;
-4. a profile of the aliyun CLI's ``~/.aliyun/config.json`` (option ``profile``, else
-   ``ALIBABA_CLOUD_PROFILE``, else the file's ``current``), modes ``AK`` and ``StsToken``.
+2. the option ``profile``: that profile of the aliyun CLI's ``~/.aliyun/config.json``;
+3. the options ``oidc_provider_arn`` + ``oidc_token_file`` + ``role_arn`` (RRSA);
+4. the option ``ecs_role_name``: the ECS instance role;
+5. ``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` / ``ALIBABA_CLOUD_SECURITY_TOKEN``;
+6. the legacy ``ALICLOUD_ACCESS_KEY`` / ``ALICLOUD_SECRET_KEY`` / ``ALICLOUD_SECURITY_TOKEN``;
+7. ``ALIBABA_CLOUD_ROLE_ARN`` + ``ALIBABA_CLOUD_OIDC_PROVIDER_ARN`` + ``ALIBABA_CLOUD_OIDC_TOKEN_FILE`` (RRSA);
+8. ``ALIBABA_CLOUD_ECS_METADATA`` (or the legacy ``ALICLOUD_ECS_ROLE_NAME``): an ECS instance role;
+9. the aliyun CLI profile named by ``ALIBABA_CLOUD_PROFILE``, else the file's ``current`` (modes AK,
+   StsToken, RamRoleArn, EcsRamRole, OIDC, ChainableRamRoleArn);
+10. the ECS instance metadata service, as the official library does, unless
+    ``ALIBABA_CLOUD_ECS_METADATA_DISABLED=true``.
 
-An explicit ``profile`` option skips 2 and 3: what the user names wins over the
-environment. Standard library only.
+``role_arn`` (or ``ALICLOUD_ASSUME_ROLE_ARN``) then assumes that RAM role with the
+credentials found, except when it already served an OIDC source.
+
+Resolving reads options, environment and files only: nothing is sent until the
+credentials are needed (:mod:`cas_role_credentials` fetches temporary ones), so
+an answer served from the result cache costs no STS or metadata call.
+Standard library only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,21 +42,29 @@ ENV_SOURCES = (
     ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECURITY_TOKEN'),
 )
 PROFILE_ENV = 'ALIBABA_CLOUD_PROFILE'
+CLI_PROFILE_DISABLED_ENV = 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED'
+OIDC_ENV = ('ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE')
+ECS_ROLE_ENV = ('ALIBABA_CLOUD_ECS_METADATA', 'ALICLOUD_ECS_ROLE_NAME')
+ECS_DISABLED_ENV = 'ALIBABA_CLOUD_ECS_METADATA_DISABLED'
+ROLE_ARN_ENV = ('ALICLOUD_ASSUME_ROLE_ARN',)
+ROLE_SESSION_NAME_ENV = ('ALIBABA_CLOUD_ROLE_SESSION_NAME', 'ALICLOUD_ASSUME_ROLE_SESSION_NAME')
+ROLE_DURATION_ENV = ('ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION',)
 CLI_CONFIG = os.path.join('~', '.aliyun', 'config.json')
-SUPPORTED_MODES = ('AK', 'StsToken')
-KNOWN_UNSUPPORTED_MODES = ('RamRoleArn', 'EcsRamRole', 'OIDC', 'ChainableRamRoleArn', 'CloudSSO', 'OAuth', 'External', 'RsaKeyPair')
+SUPPORTED_MODES = ('AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'OIDC', 'ChainableRamRoleArn')
+KNOWN_UNSUPPORTED_MODES = ('CloudSSO', 'OAuth', 'External', 'RsaKeyPair', 'CredentialsURI')
 
 
 class Credentials:
-    """An AccessKey pair, an optional STS token, and where they came from."""
+    """An AccessKey pair, an optional STS token, when they expire, and where they came from."""
 
-    __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source')
+    __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source', 'expiration')
 
-    def __init__(self, access_key_id, access_key_secret, security_token=None, source=None):
+    def __init__(self, access_key_id, access_key_secret, security_token=None, source=None, expiration=None):
         self.access_key_id = access_key_id
         self.access_key_secret = access_key_secret
         self.security_token = security_token or None
         self.source = source
+        self.expiration = expiration  # epoch seconds for temporary credentials, else None
 
     def secrets(self):
         """Values that must never be shown."""
@@ -66,6 +88,33 @@ def credential_fingerprint(credentials):
     return hmac.new(material, b'seed.alicloud_cas result cache v1', hashlib.sha256).hexdigest()[:32]
 
 
+class StaticProvider:
+    """Credentials known up front: an AccessKey pair, maybe with an STS token."""
+
+    temporary = False
+
+    def __init__(self, credentials):
+        self.credentials = credentials
+        self.source = credentials.source
+        self.identity = credentials.access_key_id
+
+    def fingerprint(self):
+        return credential_fingerprint(self.credentials)
+
+    def get(self, client=None):
+        return self.credentials
+
+    def secrets(self):
+        return self.credentials.secrets()
+
+    def invalidate(self):
+        """Static credentials cannot be refreshed."""
+        return False
+
+    def __repr__(self):
+        return 'StaticProvider(%r)' % (self.credentials,)
+
+
 def _clean(value):
     if value is None:
         return None
@@ -73,9 +122,21 @@ def _clean(value):
     return value or None
 
 
+def _env(environ, names):
+    for name in names:
+        value = _clean(environ.get(name))
+        if value:
+            return value, name
+    return None, None
+
+
+def _is_true(value):
+    return (_clean(value) or '').lower() in ('1', 'true', 'yes', 'on')
+
+
 def _from_pair(key_id, secret, token, id_name, secret_name, source):
     if key_id and secret:
-        return Credentials(key_id, secret, token, source)
+        return StaticProvider(Credentials(key_id, secret, token, source))
     if key_id or secret:
         missing = secret_name if key_id else id_name
         present = id_name if key_id else secret_name
@@ -107,72 +168,232 @@ def _read_cli_config(path):
     return data
 
 
-def _profile_credentials(data, name, path):
-    profiles = [p for p in data.get('profiles') or [] if isinstance(p, dict)]
-    match = [p for p in profiles if p.get('name') == name]
-    if not match:
-        names = ', '.join(sorted(str(p.get('name')) for p in profiles)) or 'none'
-        raise CasConfigError('Profile %r is not in %s (profiles there: %s): set profile to one of them.'
-                             % (name, path, names), option='profile')
-    profile = match[0]
-    mode = profile.get('mode') or 'AK'
-    source = 'profile %s in %s' % (name, path)
-    if mode not in SUPPORTED_MODES:
-        if mode in KNOWN_UNSUPPORTED_MODES:
-            raise CasConfigError('Profile %r uses credential mode %s, which this collection does not support yet '
-                                 '(supported: %s): use an AK or StsToken profile, or pass access_key_id and '
-                                 'access_key_secret.' % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
-        raise CasConfigError('Profile %r has an unknown credential mode %r (supported: %s).'
-                             % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
-    key_id = _clean(profile.get('access_key_id'))
-    secret = _clean(profile.get('access_key_secret'))
-    token = _clean(profile.get('sts_token')) if mode == 'StsToken' else None
-    if not key_id or not secret:
-        raise CasConfigError('Profile %r in %s lacks access_key_id or access_key_secret: run "aliyun configure '
-                             '--profile %s".' % (name, path, name), option='profile')
-    if mode == 'StsToken' and not token:
-        raise CasConfigError('Profile %r in %s has mode StsToken but no sts_token.' % (name, path), option='profile')
-    return Credentials(key_id, secret, token, source)
+class _Resolver:
+    """One resolution: the settings, the environment, and the home directory to read."""
+
+    def __init__(self, settings, environ, home):
+        self.settings = settings
+        self.environ = environ
+        self.home = home
+
+    def opt(self, name):
+        return _clean(self.settings.get(name))
+
+    # ---- role sources (built lazily; see cas_role_credentials) ------------
+    def _roles(self):
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_role_credentials
+        return cas_role_credentials
+
+    def sts(self, region=None, vpc=None):
+        return self._roles().StsEndpoint.from_settings(self.settings, self.environ, region=region, vpc=vpc)
+
+    def ram_role(self, base, role_arn, source, session_name=None, duration=None, policy=None, external_id=None,
+                 sts=None):
+        roles = self._roles()
+        return roles.RamRoleArnProvider(
+            base, role_arn, session_name=session_name or self.opt('role_session_name') or _env(self.environ, ROLE_SESSION_NAME_ENV)[0],
+            duration=duration if duration is not None else self._duration(), policy=policy, external_id=external_id,
+            sts=sts or self.sts(), source=source, store=self.store())
+
+    def oidc(self, role_arn, provider_arn, token_file, source, session_name=None, sts=None):
+        return self._roles().OidcRoleProvider(
+            role_arn, provider_arn, token_file, session_name=session_name or self.opt('role_session_name')
+            or _env(self.environ, ROLE_SESSION_NAME_ENV)[0], duration=self._duration(), sts=sts or self.sts(),
+            source=source, store=self.store())
+
+    def ecs(self, role_name, source, discovered=False):
+        return self._roles().EcsRamRoleProvider(role_name, self.environ, source=source, discovered=discovered,
+                                                store=self.store())
+
+    def store(self):
+        return self._roles().CredentialStore.from_settings(self.settings, self.environ)
+
+    def _duration(self):
+        value = self.settings.get('role_duration')
+        if value is None:
+            value = _env(self.environ, ROLE_DURATION_ENV)[0]
+        return value
+
+    # ---- the chain -----------------------------------------------------------
+    def resolve(self):
+        opt = self.opt
+        key_id, secret, token, profile = (opt('access_key_id'), opt('access_key_secret'), opt('security_token'),
+                                          opt('profile'))
+        role_arn, provider_arn, token_file, ecs_role = (opt('role_arn'), opt('oidc_provider_arn'),
+                                                        opt('oidc_token_file'), opt('ecs_role_name'))
+        explicit_keys = key_id or secret or token
+        if profile and explicit_keys:
+            raise CasConfigError('profile cannot be combined with access_key_id, access_key_secret or security_token: '
+                                 'use one or the other.', option='profile')
+        if ecs_role and (explicit_keys or profile or provider_arn):
+            raise CasConfigError('ecs_role_name cannot be combined with access_key_id, profile or oidc_provider_arn: '
+                                 'choose one credential source.', option='ecs_role_name')
+        if provider_arn and (explicit_keys or profile):
+            raise CasConfigError('oidc_provider_arn cannot be combined with access_key_id or profile: choose one '
+                                 'credential source.', option='oidc_provider_arn')
+
+        provider = _from_pair(key_id, secret, token, 'access_key_id', 'access_key_secret', 'options')
+        if provider is None and token:
+            raise CasConfigError('security_token is set but access_key_id and access_key_secret are not: '
+                                 'an STS token needs its AccessKey pair.', option='security_token')
+        if provider is None and profile:
+            provider = self.profile_provider(profile)
+        if provider is None and (provider_arn or token_file):
+            if not (provider_arn and token_file and role_arn):
+                missing = [n for n, v in (('role_arn', role_arn), ('oidc_provider_arn', provider_arn),
+                                          ('oidc_token_file', token_file)) if not v]
+                raise CasConfigError('OIDC (RRSA) credentials need role_arn, oidc_provider_arn and oidc_token_file '
+                                     'together: %s missing.' % ', '.join(missing), option=missing[0])
+            return self.oidc(role_arn, provider_arn, token_file, 'OIDC role %s (options)' % role_arn)
+        if provider is None and ecs_role:
+            provider = self.ecs(ecs_role, 'ECS instance role %s (option ecs_role_name)' % ecs_role)
+        if provider is None:
+            provider = self.environment_provider()
+        if provider is None:
+            provider = self.default_profile_provider()
+        if provider is None:
+            provider = self.last_resort()
+
+        if not role_arn:
+            role_arn, name = _env(self.environ, ROLE_ARN_ENV)
+            where = 'environment %s' % name
+        else:
+            where = 'option role_arn'
+        if role_arn:
+            provider = self.ram_role(provider, role_arn, 'RAM role %s (%s) assumed with %s' % (role_arn, where, provider.source))
+        return provider
+
+    def environment_provider(self):
+        env = self.environ
+        for id_var, secret_var, token_var in ENV_SOURCES:
+            provider = _from_pair(_clean(env.get(id_var)), _clean(env.get(secret_var)), _clean(env.get(token_var)),
+                                  id_var, secret_var, 'environment %s' % id_var)
+            if provider:
+                return provider
+        oidc = [_clean(env.get(name)) for name in OIDC_ENV]
+        if all(oidc):
+            return self.oidc(oidc[0], oidc[1], oidc[2], 'OIDC role %s (environment ALIBABA_CLOUD_ROLE_ARN)' % oidc[0])
+        role, name = _env(env, ECS_ROLE_ENV)
+        if role:
+            return self.ecs(role, 'ECS instance role %s (environment %s)' % (role, name))
+        return None
+
+    def default_profile_provider(self):
+        if _is_true(self.environ.get(CLI_PROFILE_DISABLED_ENV)):
+            return None
+        path = _cli_config_path(self.home)
+        if not os.path.exists(path):
+            return None
+        data = _read_cli_config(path)
+        name = _clean(self.environ.get(PROFILE_ENV)) or _clean(data.get('current'))
+        if not name:
+            raise CasConfigError('%s names no current profile and neither profile nor %s is set: choose a profile.'
+                                 % (path, PROFILE_ENV), option='profile')
+        return self._profile(data, name, path, ())
+
+    def profile_provider(self, name):
+        path = _cli_config_path(self.home)
+        if not os.path.exists(path):
+            raise CasConfigError('profile %r was requested but %s does not exist: create it with '
+                                 '"aliyun configure --profile %s".' % (name, path, name), option='profile')
+        return self._profile(_read_cli_config(path), name, path, ())
+
+    def _profile(self, data, name, path, seen):
+        profiles = [p for p in data.get('profiles') or [] if isinstance(p, dict)]
+        match = [p for p in profiles if p.get('name') == name]
+        if not match:
+            names = ', '.join(sorted(str(p.get('name')) for p in profiles)) or 'none'
+            raise CasConfigError('Profile %r is not in %s (profiles there: %s): set profile to one of them.'
+                                 % (name, path, names), option='profile')
+        profile = match[0]
+        mode = profile.get('mode') or 'AK'
+        source = 'profile %s in %s' % (name, path)
+        if mode not in SUPPORTED_MODES:
+            if mode in KNOWN_UNSUPPORTED_MODES:
+                raise CasConfigError('Profile %r uses credential mode %s, which this collection does not support '
+                                     '(supported: %s): use another profile or credential source.'
+                                     % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
+            raise CasConfigError('Profile %r has an unknown credential mode %r (supported: %s).'
+                                 % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
+
+        def field(key):
+            return _clean(profile.get(key))
+
+        def require(*keys):
+            missing = [k for k in keys if not field(k)]
+            if missing:
+                raise CasConfigError('Profile %r in %s (mode %s) lacks %s: run "aliyun configure --profile %s --mode %s".'
+                                     % (name, path, mode, ', '.join(missing), name, mode), option='profile')
+
+        if mode in ('AK', 'StsToken', 'RamRoleArn'):
+            require('access_key_id', 'access_key_secret')
+            if mode == 'StsToken':
+                require('sts_token')
+            token = field('sts_token') if mode == 'StsToken' else None
+            base = StaticProvider(Credentials(field('access_key_id'), field('access_key_secret'), token, source))
+            if mode != 'RamRoleArn':
+                return base
+            require('ram_role_arn')
+            return self._profile_role(profile, base, source)
+        if mode == 'EcsRamRole':
+            return self.ecs(field('ram_role_name'), source, discovered=not field('ram_role_name'))
+        if mode == 'OIDC':
+            require('ram_role_arn', 'oidc_provider_arn', 'oidc_token_file')
+            return self.oidc(field('ram_role_arn'), field('oidc_provider_arn'), field('oidc_token_file'), source,
+                             session_name=field('role_session_name'), sts=self._profile_sts(profile))
+        # ChainableRamRoleArn: assume ram_role_arn with what source_profile gives.
+        require('source_profile', 'ram_role_arn')
+        if name in seen:
+            raise CasConfigError('Profile %r in %s: source_profile loops back to itself (%s).'
+                                 % (name, path, ' -> '.join(seen + (name,))), option='profile')
+        base = self._profile(data, field('source_profile'), path, seen + (name,))
+        return self._profile_role(profile, base, source)
+
+    def _profile_sts(self, profile):
+        region = _clean(profile.get('sts_region'))
+        vpc = profile.get('enable_vpc')
+        return self.sts(region=region, vpc=vpc if isinstance(vpc, bool) else None)
+
+    def _profile_role(self, profile, base, source):
+        duration = profile.get('expired_seconds')
+        return self.ram_role(base, _clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
+                             session_name=_clean(profile.get('ram_session_name')),
+                             duration=duration if duration not in (None, '', 0) else None,
+                             policy=_clean(profile.get('policy')), external_id=_clean(profile.get('external_id')),
+                             sts=self._profile_sts(profile))
+
+    def last_resort(self):
+        """The ECS metadata service, as the official library's chain ends; else a clear error."""
+        path = _cli_config_path(self.home)
+        looked = ('the options access_key_id/access_key_secret, profile, oidc_provider_arn and ecs_role_name; the '
+                  'environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET, '
+                  'ALICLOUD_ACCESS_KEY/ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ROLE_ARN/ALIBABA_CLOUD_OIDC_PROVIDER_ARN/'
+                  'ALIBABA_CLOUD_OIDC_TOKEN_FILE and ALIBABA_CLOUD_ECS_METADATA; the aliyun CLI configuration %s (%s)'
+                  % (path, 'disabled' if _is_true(self.environ.get(CLI_PROFILE_DISABLED_ENV)) else 'missing'))
+        if _is_true(self.environ.get(ECS_DISABLED_ENV)):
+            raise CasConfigError('No Alibaba Cloud credentials found. Looked at: %s; the ECS instance metadata service '
+                                 'is off (ALIBABA_CLOUD_ECS_METADATA_DISABLED). Set one of them (see '
+                                 'docs/credentials.md).' % looked, option='access_key_id')
+        return self.ecs(None, 'the ECS instance metadata service (no other source was configured)', discovered=True)
+
+
+def resolve_provider(settings=None, environ=None, home=None):
+    """The credential provider for ``settings`` (a dict of option values), or raise CasConfigError."""
+    environ = os.environ if environ is None else environ
+    return _Resolver(dict(settings or {}), environ, home).resolve()
 
 
 def resolve_credentials(access_key_id=None, access_key_secret=None, security_token=None, profile=None,
                         environ=None, home=None):
-    """Return :class:`Credentials` from the first source that has them, or raise CasConfigError."""
+    """Static credentials from the chain (a role or metadata source raises CasConfigError instead).
+
+    Kept for callers that only take AccessKeys; the client uses :func:`resolve_provider`.
+    """
     environ = os.environ if environ is None else environ
-    access_key_id, access_key_secret = _clean(access_key_id), _clean(access_key_secret)
-    security_token, profile = _clean(security_token), _clean(profile)
-
-    if profile and (access_key_id or access_key_secret or security_token):
-        raise CasConfigError('profile cannot be combined with access_key_id, access_key_secret or security_token: '
-                             'use one or the other.', option='profile')
-    creds = _from_pair(access_key_id, access_key_secret, security_token,
-                       'access_key_id', 'access_key_secret', 'options')
-    if creds:
-        return creds
-    if security_token:
-        raise CasConfigError('security_token is set but access_key_id and access_key_secret are not: '
-                             'an STS token needs its AccessKey pair.', option='security_token')
-
-    if not profile:
-        for id_var, secret_var, token_var in ENV_SOURCES:
-            creds = _from_pair(_clean(environ.get(id_var)), _clean(environ.get(secret_var)), _clean(environ.get(token_var)),
-                               id_var, secret_var, 'environment %s' % id_var)
-            if creds:
-                return creds
-
-    path = _cli_config_path(home)
-    if not os.path.exists(path):
-        if profile:
-            raise CasConfigError('profile %r was requested but %s does not exist: create it with '
-                                 '"aliyun configure --profile %s".' % (profile, path, profile), option='profile')
-        raise CasConfigError(
-            'No Alibaba Cloud credentials found. Looked at: the options access_key_id/access_key_secret; '
-            'the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET and '
-            'ALICLOUD_ACCESS_KEY/ALICLOUD_SECRET_KEY; the aliyun CLI configuration %s (missing). '
-            'Set one of them (see docs/credentials.md).' % path, option='access_key_id')
-    data = _read_cli_config(path)
-    name = profile or _clean(environ.get(PROFILE_ENV)) or _clean(data.get('current'))
-    if not name:
-        raise CasConfigError('%s names no current profile and neither profile nor %s is set: choose a profile.'
-                             % (path, PROFILE_ENV), option='profile')
-    return _profile_credentials(data, name, path)
+    settings = dict(access_key_id=access_key_id, access_key_secret=access_key_secret,
+                    security_token=security_token, profile=profile)
+    provider = resolve_provider(settings, dict(environ, **{ECS_DISABLED_ENV: 'true'}), home)
+    if provider.temporary:
+        raise CasConfigError('%s gives temporary credentials, which need a call to fetch: use resolve_provider.'
+                             % provider.source)
+    return provider.credentials

@@ -123,6 +123,15 @@ class CasConfigError(CasError):
         self.option = option
 
 
+class CasCredentialError(CasError):
+    """A credential source was configured but could not give credentials (STS, metadata, token file).
+
+    ``source`` names the source, without any secret.
+    """
+
+    source = None
+
+
 class CasTransportError(CasError):
     """The request did not get an HTTP answer: connection, TLS or timeout."""
 

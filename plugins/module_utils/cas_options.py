@@ -53,7 +53,19 @@ CONNECTION_OPTIONS = {
     'retries': (dict(type='int', default=DEFAULT_RETRIES), ('ALICLOUD_CAS_RETRIES',)),
     'cache_ttl': (dict(type='int', default=DEFAULT_CACHE_TTL), ('ALICLOUD_CAS_CACHE_TTL',)),
     'rate_limit': (dict(type='float', default=DEFAULT_RATE_LIMIT), ('ALICLOUD_CAS_RATE_LIMIT',)),
+    # Temporary credentials. Their environment variables are read by cas_credentials, in the chain's order.
+    'role_arn': (dict(type='str'), ()),
+    'role_session_name': (dict(type='str'), ()),
+    'role_duration': (dict(type='int'), ()),
+    'oidc_provider_arn': (dict(type='str'), ()),
+    'oidc_token_file': (dict(type='path'), ()),
+    'ecs_role_name': (dict(type='str'), ()),
+    'sts_endpoint': (dict(type='str'), ('ALIBABA_CLOUD_STS_ENDPOINT',)),
+    'cache_credentials': (dict(type='bool', default=False), ('ALICLOUD_CAS_CACHE_CREDENTIALS',)),
 }
+CREDENTIAL_SETTINGS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'role_arn',
+                       'role_session_name', 'role_duration', 'oidc_provider_arn', 'oidc_token_file', 'ecs_role_name',
+                       'sts_endpoint', 'cache_credentials')
 
 _HOST_RE = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$')
 
@@ -86,16 +98,16 @@ def endpoint_for_region(region):
     return REGIONAL_ENDPOINTS.get(region, DEFAULT_ENDPOINT)
 
 
-def parse_endpoint(endpoint):
-    """Return ``(base_url, host_header)`` for a host name or a URL, or raise CasConfigError."""
+def parse_endpoint(endpoint, option='endpoint'):
+    """Return ``(base_url, host_header)`` for a host name or a URL, or raise CasConfigError naming ``option``."""
     text = endpoint.strip()
     url = text if '://' in text else 'https://' + text
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise CasConfigError('endpoint %r is not a valid host name or URL (%s): use a host such as '
-                             'cas.aliyuncs.com or a URL such as https://cas.aliyuncs.com.' % (endpoint, exc), option='endpoint')
+        raise CasConfigError('%s %r is not a valid host name or URL (%s): use a host such as '
+                             'cas.aliyuncs.com or a URL such as https://cas.aliyuncs.com.' % (option, endpoint, exc), option=option)
     host = parts.hostname or ''
     scheme = parts.scheme.lower()
     valid_host = bool(_HOST_RE.match(host))
@@ -108,12 +120,12 @@ def parse_endpoint(endpoint):
             valid_host = False
     if scheme not in ('http', 'https') or not valid_host or parts.query or parts.fragment or parts.username \
             or parts.path not in ('', '/') or any(c.isspace() for c in text):
-        raise CasConfigError('endpoint %r is not a valid host name or URL: use a host such as cas.aliyuncs.com, '
+        raise CasConfigError('%s %r is not a valid host name or URL: use a host such as cas.aliyuncs.com, '
                              'or a URL such as https://cas.aliyuncs.com or http://127.0.0.1:8080 (no path, query '
-                             'or credentials).' % (endpoint,), option='endpoint')
+                             'or credentials).' % (option, endpoint), option=option)
     if scheme == 'http' and not is_loopback(host):
-        raise CasConfigError('endpoint %r uses plain http to a host that is not on this machine: credentials and '
-                             'results would cross the network unencrypted; use https.' % (endpoint,), option='endpoint')
+        raise CasConfigError('%s %r uses plain http to a host that is not on this machine: credentials and '
+                             'results would cross the network unencrypted; use https.' % (option, endpoint), option=option)
     netloc = '[%s]' % host if ':' in host else host
     if port:
         netloc = '%s:%d' % (netloc, port)
@@ -142,11 +154,28 @@ class ClientConfig:
 
     def __init__(self, access_key_id=None, access_key_secret=None, security_token=None, profile=None,
                  region=None, endpoint=None, validate_certs=True, ca_bundle=None, timeout=DEFAULT_TIMEOUT,
-                 retries=DEFAULT_RETRIES, cache_ttl=DEFAULT_CACHE_TTL, rate_limit=DEFAULT_RATE_LIMIT, environ=None, home=None):
+                 retries=DEFAULT_RETRIES, cache_ttl=DEFAULT_CACHE_TTL, rate_limit=DEFAULT_RATE_LIMIT, environ=None, home=None,
+                 role_arn=None, role_session_name=None, role_duration=None, oidc_provider_arn=None, oidc_token_file=None,
+                 ecs_role_name=None, sts_endpoint=None, cache_credentials=None):
         self.access_key_id = access_key_id
         self.access_key_secret = access_key_secret
         self.security_token = security_token
         self.profile = profile
+        self.role_arn = role_arn
+        self.role_session_name = role_session_name
+        self.role_duration = role_duration
+        if role_duration is not None:
+            self.role_duration = _as_number('role_duration', role_duration, int, 900, 43200)
+        self.oidc_provider_arn = oidc_provider_arn
+        self.oidc_token_file = oidc_token_file
+        self.ecs_role_name = ecs_role_name
+        self.sts_endpoint = sts_endpoint.strip() if isinstance(sts_endpoint, str) and sts_endpoint.strip() else None
+        if self.sts_endpoint:
+            parse_endpoint(self.sts_endpoint, option='sts_endpoint')
+        if cache_credentials is not None and not isinstance(cache_credentials, bool):
+            raise CasConfigError('cache_credentials must be true or false, got %r.' % (cache_credentials,),
+                                 option='cache_credentials')
+        self.cache_credentials = cache_credentials
         self.environ = os.environ if environ is None else environ
         self.home = home
         self.region = (region or DEFAULT_REGION).strip()
@@ -173,6 +202,10 @@ class ClientConfig:
         """Build from a dict of option values (``module.params`` or a plugin's options)."""
         known = dict((k, options.get(k)) for k in CONNECTION_OPTIONS if options.get(k) is not None)
         return cls(environ=environ, home=home, **known)
+
+    def credential_settings(self):
+        """The options the credential chain reads, as a dict."""
+        return dict((name, getattr(self, name)) for name in CREDENTIAL_SETTINGS)
 
     @property
     def verify(self):

@@ -62,6 +62,9 @@ class RequestsTransport:
         self.session.close()
 
     def post(self, url, headers, host):
+        return self.request('POST', url, headers, host)
+
+    def request(self, method, url, headers, host, data=b''):
         try:
             with warnings.catch_warnings():
                 # validate_certs=false is reported once by the caller, not by urllib3 on every request.
@@ -69,7 +72,7 @@ class RequestsTransport:
                 # Prepared by hand and sent with Session.send: the URL and headers go out exactly as signed,
                 # without Session.request's per-call merging of environment settings.
                 prepared = requests.PreparedRequest()
-                prepared.prepare(method='POST', url=url, headers=headers, data=b'')
+                prepared.prepare(method=method, url=url, headers=headers, data=data)
                 response = self.session.send(prepared, timeout=(self.timeout, self.timeout), stream=True,
                                              allow_redirects=False)
                 try:

@@ -38,6 +38,12 @@ class Script:
     def __init__(self, *answers):
         self.answers = list(answers)
         self.requests = []
+        self.bodies = []
+
+    def request(self, method, url, headers, host, data=b''):
+        assert method == 'POST'
+        self.bodies.append(data)
+        return self.post(url, headers, host)
 
     def post(self, url, headers, host):
         self.requests.append((url, dict(headers)))

@@ -29,6 +29,7 @@ PROFILES = {'current': 'dev', 'profiles': [
     {'name': 'role', 'mode': 'RamRoleArn', 'access_key_id': 'r', 'access_key_secret': 's', 'ram_role_arn': 'acs:ram::1:role/x'},
     {'name': 'ecs', 'mode': 'EcsRamRole', 'ram_role_name': 'x'},
     {'name': 'weird', 'mode': 'Telepathy'},
+    {'name': 'sso', 'mode': 'CloudSSO'},
     {'name': 'empty', 'mode': 'AK'},
 ]}
 
@@ -90,10 +91,10 @@ def test_nothing_found_names_every_source(tmp_path):
 
 
 @pytest.mark.parametrize('profile, fragment', [
-    ('role', 'RamRoleArn, which this collection does not support yet'),
-    ('ecs', 'EcsRamRole, which this collection does not support yet'),
+    ('sso', 'CloudSSO, which this collection does not support'),
     ('weird', "unknown credential mode 'Telepathy'"),
-    ('empty', 'lacks access_key_id or access_key_secret'),
+    ('empty', 'lacks access_key_id, access_key_secret'),
+    ('role', 'gives temporary credentials'),
     ('nope', "Profile 'nope' is not in"),
 ])
 def test_profile_errors(tmp_path, profile, fragment):
@@ -108,7 +109,7 @@ def test_unknown_profile_lists_available(tmp_path):
     write_config(tmp_path, PROFILES)
     with pytest.raises(CasConfigError) as err:
         resolve_credentials(profile='nope', environ={}, home=str(tmp_path))
-    assert 'dev, ecs, empty, role, sts, weird' in str(err.value)
+    assert 'dev, ecs, empty, role, sso, sts, weird' in str(err.value)
 
 
 def test_missing_file_with_explicit_profile(tmp_path):

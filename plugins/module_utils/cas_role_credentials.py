@@ -1,0 +1,394 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Temporary credentials: a RAM role (STS AssumeRole), OIDC/RRSA (AssumeRoleWithOIDC), an ECS instance role.
+
+Each provider answers three questions without any network call: ``source``
+(for messages), ``identity`` (for the rate limiter and the result cache: who
+calls, never a secret) and ``fingerprint()`` (a one-way digest, so that other
+base credentials never share cached answers). Only :meth:`get` fetches, through
+the client (``client.sts_call`` / ``client.metadata``), and only when the cached
+credentials are missing or close to expiry.
+
+Temporary credentials are kept in memory for the process. With
+``cache_credentials: true`` they are also written to the per-user cache
+directory (0600, file named by a hash), so that all workers of a run share
+them; otherwise no secret ever reaches a file.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import calendar
+import hashlib
+import hmac
+import json
+import os
+import re
+import threading
+import time
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasCredentialError, CasError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import parse_endpoint
+
+STS_VERSION = '2015-04-01'
+STS_ENDPOINT_ENV = 'ALIBABA_CLOUD_STS_ENDPOINT'
+STS_REGION_ENV = 'ALIBABA_CLOUD_STS_REGION'
+STS_VPC_ENV = 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED'
+CACHE_CREDENTIALS_ENV = 'ALICLOUD_CAS_CACHE_CREDENTIALS'
+MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 43200, 3600
+REFRESH_MARGIN = 900  # seconds before expiry, as the official library (less for short sessions)
+_ROLE_ARN = re.compile(r'^acs:ram::\d*:role/[A-Za-z0-9._@/+=,-]+$', re.IGNORECASE)
+_SESSION_NAME = re.compile(r'^[A-Za-z0-9._@-]{2,64}$')
+
+_STS_HINTS = {
+    'NoPermission': 'The AccessKey may not assume this role: grant it sts:AssumeRole and check the trust policy of '
+                    'the role (which principals may assume it).',
+    'EntityNotExist.Role': 'The role does not exist: check role_arn.',
+    'EntityNotExist.OIDCProvider': 'The OIDC provider does not exist: check oidc_provider_arn.',
+    'AuthenticationFail.OIDCToken': 'The OIDC token was refused (expired, or not issued for this provider): check '
+                                    'oidc_token_file and that the token is refreshed.',
+    'InvalidParameter.DurationSeconds': 'role_duration is out of range for this role (900 up to the role\'s maximum '
+                                        'session duration).',
+    'InvalidParameter.RoleSessionName': 'role_session_name must be 2 to 64 letters, digits, ".", "@", "-" or "_".',
+}
+
+
+def _sts_hint(code):
+    for prefix, hint in _STS_HINTS.items():
+        if code and (code == prefix or code.startswith(prefix + '.')):
+            return hint
+    return None
+
+
+def _truthy(value):
+    if isinstance(value, bool):
+        return value
+    return str(value or '').strip().lower() in ('1', 'true', 'yes', 'on')
+
+
+def _digest(key, text):
+    return hmac.new(key if isinstance(key, bytes) else key.encode('utf-8'), text.encode('utf-8'),
+                    hashlib.sha256).hexdigest()[:32]
+
+
+def parse_expiration(value):
+    """Epoch seconds of an ISO 8601 UTC time such as ``2026-11-28T13:00:00Z``, or None."""
+    if not isinstance(value, str):
+        return None
+    for fmt in ('%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ'):
+        try:
+            return calendar.timegm(time.strptime(value.strip(), fmt))
+        except ValueError:
+            continue
+    return None
+
+
+def refresh_at(expiration, now):
+    """When to fetch new credentials: 15 minutes before expiry, or a quarter of a shorter lifetime."""
+    return expiration - min(REFRESH_MARGIN, max(0.0, (expiration - now) / 4.0))
+
+
+class StsEndpoint:
+    """Where STS calls go: ``sts_endpoint``, else a regional (or VPC) host, else sts.aliyuncs.com."""
+
+    def __init__(self, base_url, host):
+        self.base_url = base_url
+        self.host = host
+
+    @classmethod
+    def from_settings(cls, settings, environ, region=None, vpc=None):
+        explicit = (settings.get('sts_endpoint') or environ.get(STS_ENDPOINT_ENV) or '').strip()
+        if explicit:
+            base_url, host = parse_endpoint(explicit, option='sts_endpoint')
+            return cls(base_url, host)
+        region = region or (environ.get(STS_REGION_ENV) or '').strip() or None
+        vpc = _truthy(environ.get(STS_VPC_ENV)) if vpc is None else vpc
+        if region and not re.match(r'^[a-z0-9-]+$', region):
+            raise CasConfigError('STS region %r is not a region ID such as cn-hangzhou.' % region, option='sts_endpoint')
+        host = ('sts-vpc.%s.aliyuncs.com' if vpc else 'sts.%s.aliyuncs.com') % region if region else 'sts.aliyuncs.com'
+        return cls('https://' + host, host)
+
+
+class CredentialStore:
+    """Temporary credentials by key: in memory for the process; on disk (0600) only if allowed."""
+
+    _memory = {}
+    _guard = threading.Lock()
+
+    def __init__(self, directory=None):
+        self.directory = directory  # None: memory only
+
+    @classmethod
+    def from_settings(cls, settings, environ):
+        persist = settings.get('cache_credentials')
+        if persist is None:
+            persist = _truthy(environ.get(CACHE_CREDENTIALS_ENV))
+        if not persist:
+            return cls()
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_cache
+        if not cas_cache.HAS_FCNTL:
+            return cls()
+        directory = cas_cache.default_cache_dir(environ)
+        if cas_cache.ensure_private_dir(directory):
+            return cls()  # no safe directory: keep them in memory only
+        return cls(directory)
+
+    @staticmethod
+    def key(identity, fingerprint):
+        return hashlib.sha256(json.dumps(['credentials', 1, identity, fingerprint]).encode('utf-8')).hexdigest()
+
+    def _path(self, key, suffix):
+        return os.path.join(self.directory, 'cred-%s.%s' % (key, suffix))
+
+    def _load_file(self, key, now):
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import _read_private
+        raw = _read_private(self._path(key, 'json'))
+        try:
+            entry = json.loads(raw.decode('utf-8')) if raw else None
+            if entry and now < float(entry['refresh_at']):
+                return (Credentials(entry['access_key_id'], entry['access_key_secret'], entry.get('security_token'),
+                                    entry.get('source'), float(entry['expiration'])), float(entry['refresh_at']))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            pass
+        return None
+
+    def fetch(self, key, produce, clock=time.time):
+        """``(credentials, refresh_at)`` still fresh, else from ``produce()`` (single flight across workers)."""
+        with self._guard:
+            entry = self._memory.get(key)
+        if entry and clock() < entry[1]:
+            return entry
+        if self.directory is None:
+            entry = produce()
+        else:
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import _FileLock, _write_private
+            lock = _FileLock(self._path(key, 'lock'))
+            try:
+                lock.acquire(30.0)
+                entry = self._load_file(key, clock())
+                if entry is None:
+                    entry = produce()
+                    creds, when = entry
+                    data = dict(access_key_id=creds.access_key_id, access_key_secret=creds.access_key_secret,
+                                security_token=creds.security_token, source=creds.source,
+                                expiration=creds.expiration, refresh_at=when)
+                    _write_private(self._path(key, 'json'), json.dumps(data).encode('utf-8'))
+            finally:
+                lock.release()
+        with self._guard:
+            self._memory[key] = entry
+        return entry
+
+    def forget(self, key):
+        with self._guard:
+            self._memory.pop(key, None)
+        if self.directory is not None:
+            try:
+                os.unlink(self._path(key, 'json'))
+            except OSError:
+                pass
+
+
+class TemporaryProvider:
+    """Fetches credentials that expire, and reuses them until shortly before they do."""
+
+    temporary = True
+
+    def __init__(self, source, store=None, clock=time.time):
+        self.source = source
+        self.store = store or CredentialStore()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current = None
+        self._secrets = []
+
+    def _key(self):
+        return self.store.key(self.identity, self.fingerprint())
+
+    def get(self, client):
+        with self._lock:
+            if self._current is None or self._clock() >= self._current[1]:
+                self._current = self.store.fetch(self._key(), lambda: self._fetch_fresh(client), self._clock)
+                creds = self._current[0]
+                self._secrets.extend(s for s in creds.secrets() if s not in self._secrets)
+            return self._current[0]
+
+    def _fetch_fresh(self, client):
+        creds = self.fetch(client)
+        if creds.expiration is None:
+            raise CasCredentialError('%s answered credentials without a valid Expiration.' % self.source)
+        return creds, refresh_at(creds.expiration, self._clock())
+
+    def invalidate(self):
+        """Drop the current credentials (the service said they expired); True if a refresh may help."""
+        with self._lock:
+            self._current = None
+        self.store.forget(self._key())
+        return True
+
+    def secrets(self):
+        return tuple(self._secrets) + tuple(self.base_secrets())
+
+    def base_secrets(self):
+        return ()
+
+    def fetch(self, client):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _credentials_from_sts(self, data, request_id_hint=None):
+        block = data.get('Credentials') if isinstance(data, dict) else None
+        fields = ('AccessKeyId', 'AccessKeySecret', 'SecurityToken', 'Expiration')
+        if not isinstance(block, dict) or not all(isinstance(block.get(f), str) and block.get(f) for f in fields):
+            raise CasCredentialError('%s: the STS answer lacks Credentials (AccessKeyId, AccessKeySecret, '
+                                     'SecurityToken, Expiration).' % self.source,
+                                     request_id=data.get('RequestId') if isinstance(data, dict) else None)
+        expiration = parse_expiration(block['Expiration'])
+        if expiration is None:
+            raise CasCredentialError('%s: the STS answer has an unreadable Expiration.' % self.source)
+        return Credentials(block['AccessKeyId'], block['AccessKeySecret'], block['SecurityToken'], self.source, expiration)
+
+    def _wrap(self, what, error):
+        """A CasCredentialError that names this source, from a CasError of the STS or metadata call."""
+        wrapped = CasCredentialError('%s failed: %s' % (what, error.message.rstrip('.')), code=error.code,
+                                     request_id=error.request_id, http_status=error.http_status,
+                                     hint=_sts_hint(error.code) or error.hint)
+        wrapped.source = self.source
+        return wrapped
+
+
+def _validated_role(role_arn, session_name, duration, option_prefix='role'):
+    if not _ROLE_ARN.match(role_arn or ''):
+        raise CasConfigError('role_arn %r is not a RAM role ARN such as acs:ram::1234567890123456:role/cas-reader.'
+                             % (role_arn,), option='role_arn')
+    session_name = session_name or 'seed-alicloud-cas-%d' % int(time.time())
+    if not _SESSION_NAME.match(session_name):
+        raise CasConfigError('role_session_name %r must be 2 to 64 characters: letters, digits, ".", "@", "-" or "_".'
+                             % (session_name,), option='role_session_name')
+    if duration in (None, ''):
+        duration = DEFAULT_DURATION
+    try:
+        duration = int(duration)
+    except (TypeError, ValueError):
+        duration = None
+    if duration is None or not MIN_DURATION <= duration <= MAX_DURATION:
+        raise CasConfigError('role_duration must be a number of seconds between %d and %d.'
+                             % (MIN_DURATION, MAX_DURATION), option='role_duration')
+    return session_name, duration
+
+
+class RamRoleArnProvider(TemporaryProvider):
+    """STS AssumeRole, signed with the base provider's credentials (which may be temporary too)."""
+
+    def __init__(self, base, role_arn, session_name=None, duration=None, policy=None, external_id=None, sts=None,
+                 source=None, store=None, clock=time.time):
+        super(RamRoleArnProvider, self).__init__(source or 'RAM role %s' % role_arn, store, clock)
+        self.base = base
+        self.role_arn = role_arn
+        self.session_name, self.duration = _validated_role(role_arn, session_name, duration)
+        self.policy = policy
+        self.external_id = external_id
+        self.sts = sts
+        self.identity = 'RamRoleArn|%s|%s|%s|%s' % (role_arn, base.identity, external_id or '',
+                                                    hashlib.sha256((policy or '').encode('utf-8')).hexdigest()[:16])
+
+    def fingerprint(self):
+        return _digest(self.base.fingerprint(), 'RamRoleArn|' + self.role_arn)
+
+    def base_secrets(self):
+        return self.base.secrets()
+
+    def fetch(self, client):
+        base = self.base.get(client)
+        params = {'RoleArn': self.role_arn, 'RoleSessionName': self.session_name, 'DurationSeconds': str(self.duration)}
+        if self.policy:
+            params['Policy'] = self.policy
+        if self.external_id:
+            params['ExternalId'] = self.external_id
+        try:
+            data = client.sts_call(self.sts, 'AssumeRole', params, base)
+        except CasError as error:
+            raise self._wrap('Assuming RAM role %s with %s (STS AssumeRole at %s)' % (self.role_arn, self.base.source,
+                                                                                      self.sts.host), error) from None
+        return self._credentials_from_sts(data)
+
+
+class OidcRoleProvider(TemporaryProvider):
+    """RRSA: STS AssumeRoleWithOIDC with the token in ``token_file`` (unsigned, as the official library)."""
+
+    def __init__(self, role_arn, provider_arn, token_file, session_name=None, duration=None, sts=None, source=None,
+                 store=None, clock=time.time):
+        super(OidcRoleProvider, self).__init__(source or 'OIDC role %s' % role_arn, store, clock)
+        self.role_arn = role_arn
+        self.provider_arn = provider_arn
+        self.token_file = os.path.expanduser(token_file)
+        self.session_name, self.duration = _validated_role(role_arn, session_name, duration)
+        if not provider_arn.startswith('acs:ram::'):
+            raise CasConfigError('oidc_provider_arn %r is not an OIDC provider ARN such as '
+                                 'acs:ram::1234567890123456:oidc-provider/ack-rrsa-example.' % (provider_arn,),
+                                 option='oidc_provider_arn')
+        self.sts = sts
+        self.identity = 'OIDC|%s|%s' % (role_arn, provider_arn)
+        self._token = None
+
+    def token(self):
+        try:
+            with open(self.token_file, 'rb') as handle:
+                token = handle.read().decode('utf-8').strip()
+        except (IOError, OSError) as exc:
+            raise CasCredentialError('%s: the OIDC token file %s cannot be read (%s): check oidc_token_file (or '
+                                     'ALIBABA_CLOUD_OIDC_TOKEN_FILE) and that the token is mounted.'
+                                     % (self.source, self.token_file, exc.strerror or exc)) from None
+        except UnicodeDecodeError:
+            raise CasCredentialError('%s: the OIDC token file %s is not text.' % (self.source, self.token_file)) from None
+        if not token:
+            raise CasCredentialError('%s: the OIDC token file %s is empty.' % (self.source, self.token_file))
+        self._token = token
+        return token
+
+    def fingerprint(self):
+        return _digest(self.token(), 'OIDC|' + self.role_arn)
+
+    def base_secrets(self):
+        return (self._token,) if self._token else ()
+
+    def fetch(self, client):
+        params = {'RoleArn': self.role_arn, 'OIDCProviderArn': self.provider_arn, 'OIDCToken': self.token(),
+                  'RoleSessionName': self.session_name, 'DurationSeconds': str(self.duration)}
+        try:
+            data = client.sts_call(self.sts, 'AssumeRoleWithOIDC', params, None)
+        except CasError as error:
+            raise self._wrap('Assuming RAM role %s with the OIDC token of %s (STS AssumeRoleWithOIDC at %s)'
+                             % (self.role_arn, self.provider_arn, self.sts.host), error) from None
+        return self._credentials_from_sts(data)
+
+
+class EcsRamRoleProvider(TemporaryProvider):
+    """The instance role of the ECS instance this runs on, from the metadata service (token first)."""
+
+    def __init__(self, role_name, environ, source=None, discovered=False, store=None, clock=time.time):
+        super(EcsRamRoleProvider, self).__init__(source or 'ECS instance role %s' % (role_name or ''), store, clock)
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import metadata_endpoint
+        self.role_name = role_name
+        self.environ = environ
+        self.discovered = discovered
+        self.endpoint = metadata_endpoint(environ)
+        self.identity = 'EcsRamRole|%s|%s' % (role_name or '*', self.endpoint)
+
+    def fingerprint(self):
+        return ''
+
+    def fetch(self, client):
+        metadata = client.metadata(self.endpoint, self.environ, retries=0 if self.discovered else 1)
+        try:
+            return metadata.role_credentials(self.role_name, self.source)
+        except CasError as error:
+            if self.discovered:
+                raise CasConfigError(
+                    'No Alibaba Cloud credentials found. Looked at: the options, the environment variables and the '
+                    'aliyun CLI configuration (none set), then the ECS instance metadata service at %s: %s. Set '
+                    'credentials (see docs/credentials.md), or ALIBABA_CLOUD_ECS_METADATA_DISABLED=true to skip the '
+                    'metadata service.' % (self.endpoint, error.message.rstrip('.')), option='access_key_id') from None
+            raise self._wrap('Getting the credentials of ECS instance role %s from the metadata service at %s'
+                             % (self.role_name, self.endpoint), error) from None
