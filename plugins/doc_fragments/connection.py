@@ -41,7 +41,8 @@ options:
         in the options or the environment.
       - Setting O(profile) skips the environment keys. It cannot be combined with O(access_key_id),
         O(access_key_secret) or O(security_token).
-      - Profiles of mode C(AK) and C(StsToken) are supported.
+      - Profiles of mode C(AK), C(StsToken), C(RamRoleArn), C(ChainableRamRoleArn), C(EcsRamRole) and C(OIDC)
+        are supported.
     type: str
   region:
     description:
@@ -96,8 +97,66 @@ options:
       - The service allows 10 per second per account; lower it when other tools share the account.
     type: float
     default: 10
+  role_arn:
+    description:
+      - The ARN of a RAM role to assume with STS C(AssumeRole), for example C(acs:ram::1234567890123456:role/cas-reader).
+        The call is signed with the credentials found otherwise (options, environment, profile, instance role),
+        and the task then uses the role's temporary credentials.
+      - With O(oidc_provider_arn) and O(oidc_token_file), the role assumed with the OIDC token instead (RRSA).
+      - If not set, E(ALICLOUD_ASSUME_ROLE_ARN) is used.
+    type: str
+  role_session_name:
+    description:
+      - The session name of the assumed role (2 to 64 letters, digits, C(.), C(@), C(-), C(_)); it appears in the
+        account's audit trail (ActionTrail).
+      - If not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME), then C(seed-alicloud-cas-<epoch seconds>).
+    type: str
+  role_duration:
+    description:
+      - How long the assumed role's credentials are valid, in seconds (900 to 43200, and at most the role's
+        maximum session duration). If not set, E(ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION), then 3600.
+      - Temporary credentials are reused until 15 minutes before they expire (a quarter of their lifetime when
+        that is shorter), then fetched anew.
+    type: int
+  oidc_provider_arn:
+    description:
+      - The ARN of the RAM OIDC identity provider, for RRSA (Kubernetes service account tokens)
+        with STS C(AssumeRoleWithOIDC), O(role_arn) and the token read from O(oidc_token_file).
+      - Without these options, the three environment variables E(ALIBABA_CLOUD_ROLE_ARN),
+        E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN) and E(ALIBABA_CLOUD_OIDC_TOKEN_FILE) set together (as ACK's RRSA
+        webhook does) select the same source.
+    type: str
+  oidc_token_file:
+    description:
+      - The file that holds the OIDC token, read again whenever new credentials are needed (it is rotated).
+    type: path
+  ecs_role_name:
+    description:
+      - Use the credentials of this RAM role attached to the ECS instance the task runs on, from the instance
+        metadata service (a session token first, 1-second timeouts).
+      - If not set, E(ALIBABA_CLOUD_ECS_METADATA) or the legacy E(ALICLOUD_ECS_ROLE_NAME). When no credential
+        source at all is configured, the attached role is discovered from the metadata service, as the official
+        SDKs do, unless E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true).
+    type: str
+  sts_endpoint:
+    description:
+      - The STS endpoint for O(role_arn) and OIDC, as a host name or URL. If not set,
+        C(sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com) (C(sts-vpc.<region>.aliyuncs.com) with
+        E(ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true)), else C(sts.aliyuncs.com).
+      - Plain C(http://) is accepted only for a host on this machine, such as the collection's emulator.
+    type: str
+  cache_credentials:
+    description:
+      - Whether temporary credentials (assumed roles, OIDC, instance roles) may be written to the per-user cache
+        directory (file mode 0600, named by a hash) so that all workers of a run share them until shortly before
+        they expire.
+      - When V(false), they are kept in memory only, so each worker process that calls the API fetches its own.
+        Answers served from the result cache need no credentials at all.
+    type: bool
+    default: false
 notes:
-  - The RAM permission needed is C(yundun-cert:GetCAInstanceStatus).
+  - The RAM permission needed is C(yundun-cert:GetCAInstanceStatus); assuming a role also needs C(sts:AssumeRole)
+    for the base identity.
 '''
 
     PLUGINS = r'''
@@ -181,4 +240,50 @@ options:
     ini:
       - section: alicloud_cas
         key: rate_limit
+  role_arn:
+    vars:
+      - name: alicloud_cas_role_arn
+    ini:
+      - section: alicloud_cas
+        key: role_arn
+  role_session_name:
+    vars:
+      - name: alicloud_cas_role_session_name
+    ini:
+      - section: alicloud_cas
+        key: role_session_name
+  role_duration:
+    vars:
+      - name: alicloud_cas_role_duration
+    ini:
+      - section: alicloud_cas
+        key: role_duration
+  oidc_provider_arn:
+    vars:
+      - name: alicloud_cas_oidc_provider_arn
+  oidc_token_file:
+    vars:
+      - name: alicloud_cas_oidc_token_file
+  ecs_role_name:
+    vars:
+      - name: alicloud_cas_ecs_role_name
+    ini:
+      - section: alicloud_cas
+        key: ecs_role_name
+  sts_endpoint:
+    vars:
+      - name: alicloud_cas_sts_endpoint
+    env:
+      - name: ALIBABA_CLOUD_STS_ENDPOINT
+    ini:
+      - section: alicloud_cas
+        key: sts_endpoint
+  cache_credentials:
+    vars:
+      - name: alicloud_cas_cache_credentials
+    env:
+      - name: ALICLOUD_CAS_CACHE_CREDENTIALS
+    ini:
+      - section: alicloud_cas
+        key: cache_credentials
 '''

@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The doc fragment documents exactly the options the client implements, with the same types and defaults."""
+
+import yaml
+
+from ansible_collections.seed.alicloud_cas.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import CONNECTION_OPTIONS, ClientConfig
+from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_lookup import VAR_PREFIX
+
+DOCS = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+PLUGINS = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+
+
+def test_same_option_names_everywhere():
+    assert set(DOCS) == set(CONNECTION_OPTIONS) == set(PLUGINS)
+
+
+def test_types_and_defaults_match_the_argspec():
+    for name, (argspec, _env) in CONNECTION_OPTIONS.items():
+        assert DOCS[name]['type'] == argspec['type'], name
+        assert DOCS[name].get('default') == argspec.get('default'), name
+        assert bool(DOCS[name].get('no_log')) is False  # no_log lives in the argspec, never in docs
+
+
+def test_secrets_are_no_log():
+    assert {n for n, (spec, _env) in CONNECTION_OPTIONS.items() if spec.get('no_log')} == {
+        'access_key_secret', 'security_token'}
+
+
+def test_lookup_sources_match_the_module_fallbacks():
+    for name, (_spec, env_vars) in CONNECTION_OPTIONS.items():
+        assert PLUGINS[name]['vars'] == [{'name': VAR_PREFIX + name}], name
+        assert [e['name'] for e in PLUGINS[name].get('env', [])] == list(env_vars), name
+
+
+def test_every_option_reaches_the_client_config():
+    for name in CONNECTION_OPTIONS:
+        assert hasattr(ClientConfig(environ={}), name), name
