@@ -503,8 +503,8 @@ def render_plugin(fqcn, plugin_type, entry, pages):
     lines = [MARKER, '', '# %s %s: %s' % (r.text(fqcn), kind, r.markup(doc.get('short_description', '')).rstrip('.')), '']
     meta = []
     if doc.get('version_added'):
-        meta.append('Added in version %s of %s.' % (r.text(str(doc['version_added'])),
-                                                     r.text(doc.get('version_added_collection') or fqcn.rsplit('.', 1)[0])))
+        collection = doc.get('version_added_collection') or fqcn.rsplit('.', 1)[0]
+        meta.append('Added in version %s of %s.' % (r.text(str(doc['version_added'])), r.text(collection)))
     usage = usage_line(fqcn, plugin_type, doc, r)
     if usage:
         meta.append(usage)

@@ -101,10 +101,12 @@ def test_examples_fence_outlasts_backticks_in_the_examples(tool):
     assert lines[3] == '- debug:\n    msg: "```"'
 
 
-def test_check_names_stale_and_orphaned_pages(tool, tmp_path):
+def test_check_names_stale_and_orphaned_pages(tool):
     marker = tool.MARKER
     expected = {'docs/plugins/a_module.md': marker + '\nA\n', 'docs/plugins/b_module.md': marker + '\nB\n'}
     found = {'docs/plugins/a_module.md': marker + '\nold\n', 'docs/plugins/gone_module.md': marker + '\nG\n',
              'docs/plugins/handwritten.md': 'mine\n'}
-    assert tool.compare(expected, found) == (['docs/plugins/a_module.md'], ['docs/plugins/b_module.md'],
-                                              ['docs/plugins/gone_module.md'])
+    changed, missing, extra = tool.compare(expected, found)
+    assert changed == ['docs/plugins/a_module.md']
+    assert missing == ['docs/plugins/b_module.md']
+    assert extra == ['docs/plugins/gone_module.md']
