@@ -374,7 +374,9 @@ class _Resolver:
             raise CasConfigError('No Alibaba Cloud credentials found. Looked at: %s; the ECS instance metadata service '
                                  'is off (ALIBABA_CLOUD_ECS_METADATA_DISABLED). Set one of them (see '
                                  'docs/credentials.md).' % looked, option='access_key_id')
-        return self.ecs(None, 'the ECS instance metadata service (no other source was configured)', discovered=True)
+        provider = self.ecs(None, 'the ECS instance metadata service (no other source was configured)', discovered=True)
+        provider.looked = looked
+        return provider
 
 
 def resolve_provider(settings=None, environ=None, home=None):

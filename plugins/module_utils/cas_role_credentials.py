@@ -373,6 +373,7 @@ class EcsRamRoleProvider(TemporaryProvider):
         self.role_name = role_name
         self.environ = environ
         self.discovered = discovered
+        self.looked = 'the options, the environment and the aliyun CLI configuration'
         self.endpoint = metadata_endpoint(environ)
         self.identity = 'EcsRamRole|%s|%s' % (role_name or '*', self.endpoint)
 
@@ -386,9 +387,9 @@ class EcsRamRoleProvider(TemporaryProvider):
         except CasError as error:
             if self.discovered:
                 raise CasConfigError(
-                    'No Alibaba Cloud credentials found. Looked at: the options, the environment variables and the '
-                    'aliyun CLI configuration (none set), then the ECS instance metadata service at %s: %s. Set '
-                    'credentials (see docs/credentials.md), or ALIBABA_CLOUD_ECS_METADATA_DISABLED=true to skip the '
-                    'metadata service.' % (self.endpoint, error.message.rstrip('.')), option='access_key_id') from None
+                    'No Alibaba Cloud credentials found. Looked at: %s; then the ECS instance metadata service at %s: '
+                    '%s. Set credentials (see docs/credentials.md), or ALIBABA_CLOUD_ECS_METADATA_DISABLED=true to '
+                    'skip the metadata service.' % (self.looked, self.endpoint, error.message.rstrip('.')),
+                    option='access_key_id') from None
             raise self._wrap('Getting the credentials of ECS instance role %s from the metadata service at %s'
                              % (self.role_name, self.endpoint), error) from None

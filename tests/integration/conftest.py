@@ -63,6 +63,8 @@ class Runner:
             'ANSIBLE_FORCE_COLOR': '0',
             'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
             'ALICLOUD_CAS_CACHE_DIR': str(self.cache_dir),
+            # Never the real metadata service: the last resort of the credential chain asks it. Port 9 refuses.
+            'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9',
             'PATH': BIN + os.pathsep + os.environ.get('PATH', ''),
         })
         env.update(extra or {})

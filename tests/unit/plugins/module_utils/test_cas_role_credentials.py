@@ -339,3 +339,17 @@ def test_metadata_errors(routes, unreachable, fragment):
     assert fragment in str(err.value)
     if unreachable:
         assert len(transport.requests) == 1  # nothing more is tried when the service does not answer
+
+
+def test_nothing_configured_and_no_metadata_service_lists_every_source(tmp_path):
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
+    env = {'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9'}  # port 9 refuses at once
+    client = CasClient(ClientConfig(environ=env, home=str(tmp_path)))
+    with pytest.raises(CasConfigError) as err:
+        client.credentials  # pylint: disable=pointless-statement
+    text = str(err.value)
+    for source in ('No Alibaba Cloud credentials found', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY',
+                   'config.json', 'metadata service at http://127.0.0.1:9', 'not reachable',
+                   'ALIBABA_CLOUD_ECS_METADATA_DISABLED'):
+        assert source in text
