@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Command line: ``python -m emulator [--host H] [--port P] [--fixtures F] [--access-key ID:SECRET] [--qps N] [--tls]``."""
+"""Command line: ``python -m emulator [--host H] [--port P] [--fixtures F] [--access-key ID:SECRET] [--qps N] [--tls]
+[--sts-duration S] [--metadata-require-token] [--no-metadata]``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import time
 
 from . import __version__
 from .fixtures import FixtureError, load_fixtures, parse_access_key_arg
+from .ram_fixtures import MAX_TESTING_DURATION
 from .server import EmulatorServer
 from .state import DEFAULT_QPS, EmulatorState
 
@@ -25,7 +27,8 @@ def build_parser():
     """The argument parser."""
     parser = argparse.ArgumentParser(
         prog='python -m emulator',
-        description='Emulator of the Alibaba Cloud CAS API (GetCAInstanceStatus, 2020-06-30). See docs/emulator.md.')
+        description='Emulator of the Alibaba Cloud CAS API (GetCAInstanceStatus, 2020-06-30), with STS (AssumeRole, '
+                    'AssumeRoleWithOIDC) and ECS metadata credentials on the same port. See docs/emulator.md.')
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
     parser.add_argument('--port', type=int, default=0, help='TCP port; 0 (default) picks a free one')
     parser.add_argument('--fixtures', metavar='FILE', help='YAML or JSON fixtures (default: emulator/default_fixtures.yml)')
@@ -35,6 +38,13 @@ def build_parser():
                         help='accepted calls per AccessKey (or shared account) per sliding second; 0 disables (default %d)' % DEFAULT_QPS)
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated test CA')
     parser.add_argument('--tls-dir', metavar='DIR', help='where to write (or reuse) the CA and server certificate (default: a new temp dir)')
+    parser.add_argument('--sts-duration', type=int, metavar='SECONDS',
+                        help='testing aid: every credential issued by STS or the metadata service expires after SECONDS '
+                             '(1-%d), whatever DurationSeconds asked for' % MAX_TESTING_DURATION)
+    parser.add_argument('--metadata-require-token', action='store_true',
+                        help='hardened metadata service: GETs without X-aliyun-ecs-metadata-token get 403')
+    parser.add_argument('--no-metadata', action='store_true',
+                        help='no metadata service: requests under /latest/ get a connection reset (as off ECS)')
     parser.add_argument('--verbose', '-v', action='store_true', help='access log and diagnostics on stderr')
     parser.add_argument('--version', action='version', version='%(prog)s ' + __version__)
     return parser
@@ -71,6 +81,8 @@ def main(argv=None):
         fail('--qps must be 0 or more')
     if args.port < 0 or args.port > 65535:
         fail('--port must be between 0 and 65535')
+    if args.sts_duration is not None and not 1 <= args.sts_duration <= MAX_TESTING_DURATION:
+        fail('--sts-duration must be between 1 and %d seconds' % MAX_TESTING_DURATION)
     try:
         extra_keys = [parse_access_key_arg(value) for value in args.access_key]
         fixtures = load_fixtures(args.fixtures, now_ms=int(time.time() * 1000), extra_keys=extra_keys)
@@ -88,6 +100,14 @@ def main(argv=None):
         if temp_dir:
             shutil.rmtree(temp_dir, ignore_errors=True)
         fail('cannot listen on %s:%s: %s' % (args.host, args.port, exc))
+    overrides = {}
+    if args.sts_duration is not None:
+        overrides['sts_duration'] = args.sts_duration
+    if args.metadata_require_token:
+        overrides['metadata_require_token'] = True
+    if args.no_metadata:
+        overrides['metadata_enabled'] = False
+    state.set_default_settings(**overrides)
 
     stop = threading.Event()
 
@@ -103,8 +123,9 @@ def main(argv=None):
     if ca_file:
         sys.stdout.write('ca_file: %s\n' % ca_file)
     sys.stdout.flush()
-    server.log('serving %d access keys and %d instances from %s, qps %d' % (
-        len(fixtures.access_keys), len(fixtures.instances), fixtures.source, args.qps))
+    server.log('serving %d access keys, %d instances, %d roles and %d OIDC providers from %s, qps %d' % (
+        len(fixtures.access_keys), len(fixtures.instances), len(fixtures.roles), len(fixtures.oidc_providers),
+        fixtures.source, args.qps))
 
     thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05}, name='emulator-server', daemon=True)
     thread.start()

@@ -1,17 +1,35 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The emulated actions (only GetCAInstanceStatus of cas 2020-06-30)."""
+"""The emulated actions: GetCAInstanceStatus of cas 2020-06-30 (here) and AssumeRole, AssumeRoleWithOIDC of
+sts 2015-04-01 (in sts.py), all served on the same RPC endpoint."""
 
 from __future__ import annotations
 
 import copy
 
-from . import API_VERSION
+from . import API_VERSION, PRODUCT, STS_API_VERSION, STS_PRODUCT
 from .errors import ApiError
 
 GET_CA_INSTANCE_STATUS = 'GetCAInstanceStatus'
-APIS = frozenset([(API_VERSION, GET_CA_INSTANCE_STATUS)])
+ASSUME_ROLE = 'AssumeRole'
+ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
+CAS_APIS = frozenset([(API_VERSION, GET_CA_INSTANCE_STATUS)])
+STS_APIS = frozenset([(STS_API_VERSION, ASSUME_ROLE), (STS_API_VERSION, ASSUME_ROLE_WITH_OIDC)])
+APIS = CAS_APIS | STS_APIS
+STS_ACTIONS = frozenset(action for _version, action in STS_APIS)
+# Called without any signature (the OIDC token is the credential).
+ANONYMOUS_ACTIONS = frozenset([ASSUME_ROLE_WITH_OIDC])
+
+
+def is_sts_action(action):
+    """True for the STS action names."""
+    return action in STS_ACTIONS
+
+
+def product_of(action):
+    """The product code of an action name (for the Recommend URL of error bodies)."""
+    return STS_PRODUCT if is_sts_action(action) else PRODUCT
 
 
 def requested_instance(params):

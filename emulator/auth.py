@@ -27,11 +27,15 @@ def detect_mode(request):
 
 
 def requested_action(request, mode=None):
-    """The action name the request asks for (None if absent)."""
+    """The action name the request asks for (None if absent).
+
+    Without an Authorization header the ``Action`` parameter is used, else the ``x-acs-action`` header
+    (an anonymous call such as AssumeRoleWithOIDC may come in either form).
+    """
     mode = mode or detect_mode(request)
     if mode == MODE_V3:
         return request.header('x-acs-action') or None
-    return request.params.get('Action') or None
+    return request.params.get('Action') or request.header('x-acs-action') or None
 
 
 def resolve_api(request, mode, apis):
@@ -40,7 +44,8 @@ def resolve_api(request, mode, apis):
         action, version = request.header('x-acs-action'), request.header('x-acs-version')
         action_hint, version_hint = 'header x-acs-action', 'header x-acs-version'
     else:
-        action, version = request.params.get('Action'), request.params.get('Version')
+        action = request.params.get('Action') or request.header('x-acs-action')
+        version = request.params.get('Version') or request.header('x-acs-version')
         action_hint = version_hint = None
     if request.method not in ('GET', 'POST'):
         raise ApiError('InvalidAction.NotFound')
@@ -83,9 +88,15 @@ def check_security_token(key, token):
         raise ApiError('InvalidSecurityToken.Malformed')
 
 
-def _lookup_key(fixtures, key_id):
-    """Return the AccessKey or raise InvalidAccessKeyId.NotFound."""
-    key = fixtures.access_keys.get(key_id)
+def check_not_expired(key, now):
+    """Temporary keys issued by the emulated STS or metadata service stop working at their Expiration."""
+    if key.expires_at is not None and now >= key.expires_at:
+        raise ApiError('InvalidSecurityToken.Expired')
+
+
+def _lookup_key(fixtures, key_id, state):
+    """Return the AccessKey (from the fixtures or issued by STS/metadata) or raise InvalidAccessKeyId.NotFound."""
+    key = fixtures.access_keys.get(key_id) or state.issued_key(key_id)
     if key is None:
         raise ApiError('InvalidAccessKeyId.NotFound')
     return key
@@ -105,8 +116,9 @@ def authenticate_v3(request, fixtures, state):
     nonce = request.header('x-acs-signature-nonce')
     if not nonce:
         raise missing('SignatureNonce', 'header x-acs-signature-nonce')
-    key = _lookup_key(fixtures, auth.access_key_id)
-    check_timestamp(date, state.now())
+    key = _lookup_key(fixtures, auth.access_key_id, state)
+    now = state.now()
+    check_timestamp(date, now)
 
     payload_hash = sig.hashed_payload(request.body)
     canonical_request, _signed = sig.v3_canonical_request(
@@ -121,6 +133,7 @@ def authenticate_v3(request, fixtures, state):
         raise ApiError('IncompleteSignature', 'The request signature does not conform to Aliyun standards. '
                        'SignedHeaders must include host and every x-acs-* header; not signed: %s. %s' % (', '.join(unsigned), echo))
     check_security_token(key, request.header('x-acs-security-token'))
+    check_not_expired(key, now)
     content_sha = request.header('x-acs-content-sha256')
     body_mismatch = content_sha is not None and content_sha.strip().lower() != payload_hash
     if body_mismatch or not sig.signatures_equal(sig.v3_signature(key.secret, string_to_sign), auth.signature):
@@ -140,9 +153,11 @@ def authenticate_v1(request, fixtures, state):
         raise ApiError('InvalidSignatureMethod')
     if params['SignatureVersion'] != sig.V1_SIGNATURE_VERSION:
         raise ApiError('InvalidSignatureVersion')
-    key = _lookup_key(fixtures, params['AccessKeyId'])
-    check_timestamp(params['Timestamp'], state.now())
+    key = _lookup_key(fixtures, params['AccessKeyId'], state)
+    now = state.now()
+    check_timestamp(params['Timestamp'], now)
     check_security_token(key, params.get('SecurityToken'))
+    check_not_expired(key, now)
     signed = dict((k, v) for k, v in params.items() if k != 'Signature')
     string_to_sign = sig.v1_string_to_sign(request.method, signed)
     if not sig.signatures_equal(sig.v1_signature(key.secret, string_to_sign), params['Signature']):
@@ -151,6 +166,13 @@ def authenticate_v1(request, fixtures, state):
     if not state.use_nonce(key.id, params['SignatureNonce']):
         raise ApiError('SignatureNonceUsed')
     return key
+
+
+def check_anonymous(request, state):
+    """An unsigned call (AssumeRoleWithOIDC): only its timestamp, if it sends one, is checked."""
+    timestamp = request.params.get('Timestamp') or request.header('x-acs-date')
+    if timestamp:
+        check_timestamp(timestamp, state.now())
 
 
 def authenticate(request, mode, fixtures, state):

@@ -9,10 +9,13 @@ import ipaddress
 import json
 import time
 
-from .faults import FAULT_KINDS, parse_fault_request
+from .credentials import format_time
+from .faults import FAULT_KINDS, FAULT_TARGETS, parse_fault_request
+from .ram_fixtures import MAX_TESTING_DURATION, ROLE_NAME_RE
 
 CONTROL_PREFIX = '/_emulator/'
 MAX_SKEW_SECONDS = 10 * 365 * 86400
+SETTING_NAMES = ('sts_duration', 'metadata_enabled', 'metadata_require_token', 'ecs_role')
 
 
 def is_control_path(path):
@@ -64,6 +67,10 @@ def handle_control(method, path, body, state):
         ('DELETE', 'faults'): _delete_faults,
         ('GET', 'clock'): _get_clock,
         ('POST', 'clock'): _post_clock,
+        ('GET', 'settings'): _get_settings,
+        ('POST', 'settings'): _post_settings,
+        ('GET', 'credentials'): _get_credentials,
+        ('POST', 'credentials/expire'): _post_expire_credentials,
     }
     handler = routes.get((method, route))
     if handler is None:
@@ -88,14 +95,15 @@ def _get_counters(data, state):
 
 
 def _post_reset(data, state):
-    """Clear counters, faults, nonces, throttling windows and skew."""
+    """Clear counters, faults, nonces, throttling windows, skew, issued credentials and metadata tokens;
+    restore the startup settings."""
     state.reset()
     return 200, {'ok': True}
 
 
 def _get_faults(data, state):
     """Queued faults and the known kinds."""
-    return 200, {'pending': state.pending_faults(), 'kinds': list(FAULT_KINDS)}
+    return 200, {'pending': state.pending_faults(), 'kinds': list(FAULT_KINDS), 'targets': list(FAULT_TARGETS)}
 
 
 def _delete_faults(data, state):
@@ -128,3 +136,50 @@ def _post_clock(data, state):
         raise ValueError('skew_seconds must be a number of seconds between -%d and %d' % (MAX_SKEW_SECONDS, MAX_SKEW_SECONDS))
     state.set_skew(skew)
     return 200, _clock(state)
+
+
+def _get_settings(data, state):
+    """The runtime settings of the STS and metadata emulation."""
+    return 200, state.settings()
+
+
+def _post_settings(data, state):
+    """Change runtime settings (until the next reset): sts_duration, metadata_enabled, metadata_require_token, ecs_role."""
+    if not isinstance(data, dict) or not data:
+        raise ValueError('the body must be a JSON object like {"sts_duration": 5} (fields: %s)' % ', '.join(SETTING_NAMES))
+    unknown = sorted(k for k in data if k not in SETTING_NAMES)
+    if unknown:
+        raise ValueError('unknown field %r (allowed: %s)' % (unknown[0], ', '.join(SETTING_NAMES)))
+    duration = data.get('sts_duration')
+    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, int)
+                                 or not 1 <= duration <= MAX_TESTING_DURATION):
+        raise ValueError('sts_duration must be null or an integer number of seconds between 1 and %d' % MAX_TESTING_DURATION)
+    for name in ('metadata_enabled', 'metadata_require_token'):
+        if name in data and not isinstance(data[name], bool):
+            raise ValueError('%s must be true or false' % name)
+    role = data.get('ecs_role')
+    if role is not None and (not isinstance(role, str) or not ROLE_NAME_RE.match(role)):
+        raise ValueError('ecs_role must be null (no role attached) or a RAM role name')
+    return 200, state.update_settings(**data)
+
+
+def _credential_view(key, now):
+    """An issued credential as the control interface shows it: never the secret or the token."""
+    return {
+        'AccessKeyId': key.id,
+        'account': key.account,
+        'source': key.source,
+        'Expiration': format_time(key.expires_at),
+        'expired': now >= key.expires_at,
+    }
+
+
+def _get_credentials(data, state):
+    """The temporary credentials issued so far (STS and metadata), oldest first."""
+    now = state.now()
+    return 200, {'issued': [_credential_view(key, now) for key in state.issued_keys()]}
+
+
+def _post_expire_credentials(data, state):
+    """Make every issued temporary credential expire now (CAS calls with them get InvalidSecurityToken.Expired)."""
+    return 200, {'expired': state.expire_issued_keys(state.now())}

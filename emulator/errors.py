@@ -32,6 +32,19 @@ ERRORS = {
     'InvalidAction.NotFound': (404, 'Specified api is not found, please check your url and method.'),
     'InvalidVersion': (400, 'Specified parameter Version is not valid.'),
     'InvalidInstanceId.NotFound': (404, 'The specified InstanceId does not exist.'),
+    'InvalidSecurityToken.Expired': (400, 'Specified SecurityToken is expired.'),
+    # STS (2015-04-01)
+    'NoPermission': (403, 'You are not authorized to do this action. You should be authorized by RAM.'),
+    'EntityNotExist.Role': (404, 'The specified Role not exists .'),
+    'InvalidParameter.RoleArn': (400, 'The parameter RoleArn is wrongly formed.'),
+    'InvalidParameter.RoleSessionName': (400, 'The parameter RoleSessionName is wrongly formed.'),
+    'InvalidParameter.DurationSeconds': (400, 'The Min/Max value of DurationSeconds is 15min/1hr.'),
+    'InvalidParameter.PolicyGrammar': (400, 'The parameter Policy has not passed grammar check.'),
+    'InvalidParameter.PolicySize': (400, 'The size of Policy must be smaller than 2048 bytes.'),
+    'InvalidParameter.ExternalId': (400, 'The parameter ExternalId is wrongly formed.'),
+    'AuthenticationFail.NoPermission': (401, 'There is no permission'),
+    'AuthenticationFail.OIDCToken.Invalid': (401, 'The Jwt content is invalid that cannot be recognized.'),
+    'AuthenticationFail.OIDCToken.Expired': (401, 'This JsonWebToken is expired.'),
 }
 
 MISSING_PARAM_STATUS = 400
@@ -62,19 +75,19 @@ def new_request_id():
     return str(uuid.uuid4()).upper()
 
 
-def recommend_url(code, request_id):
+def recommend_url(code, request_id, product=PRODUCT):
     """Return the troubleshooting URL of the Recommend field."""
-    return 'https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s' % (code, PRODUCT, request_id)
+    return 'https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s' % (code, product, request_id)
 
 
-def error_body(code, message, request_id, host_id=None):
+def error_body(code, message, request_id, host_id=None, product=PRODUCT):
     """Return the error body (as a dict) in the POP gateway field order."""
     return {
         'RequestId': request_id,
         'HostId': host_id or DEFAULT_HOST_ID,
         'Code': code,
         'Message': message,
-        'Recommend': recommend_url(code, request_id),
+        'Recommend': recommend_url(code, request_id, product),
     }
 
 

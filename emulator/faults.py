@@ -15,6 +15,8 @@ TRANSPORT_FAULTS = ('http500', 'http503', 'reset', 'hang', 'html502', 'throttle'
 # Replace the body of an otherwise successful, authenticated call.
 DATA_FAULTS = ('truncated', 'bad_shape', 'missing_fields', 'wrong_types', 'oversized')
 FAULT_KINDS = TRANSPORT_FAULTS + DATA_FAULTS
+# Which requests a fault may hit: any (default), CAS API calls, STS calls, or metadata requests.
+FAULT_TARGETS = ('any', 'cas', 'sts', 'metadata')
 
 DEFAULT_HANG_SECONDS = 30
 DEFAULT_RETRY_AFTER_MS = 1000
@@ -31,8 +33,8 @@ HTML_502 = (
 )
 
 _ALLOWED_FIELDS = {
-    'hang': ('kind', 'count', 'seconds'),
-    'retry_after': ('kind', 'count', 'retry_after_ms'),
+    'hang': ('kind', 'count', 'target', 'seconds'),
+    'retry_after': ('kind', 'count', 'target', 'retry_after_ms'),
 }
 
 
@@ -52,12 +54,17 @@ def parse_fault_request(body):
     kind = body.get('kind')
     if kind not in FAULT_KINDS:
         raise ValueError('kind must be one of %s' % ', '.join(FAULT_KINDS))
-    allowed = _ALLOWED_FIELDS.get(kind, ('kind', 'count'))
+    allowed = _ALLOWED_FIELDS.get(kind, ('kind', 'count', 'target'))
     unknown = sorted(k for k in body if k not in allowed)
     if unknown:
         raise ValueError('unknown field %r for kind %s (allowed: %s)' % (unknown[0], kind, ', '.join(allowed)))
     count = _number(body.get('count', 1), 'count', 1, MAX_COUNT, True)
+    target = body.get('target', 'any')
+    if target not in FAULT_TARGETS:
+        raise ValueError('target must be one of %s' % ', '.join(FAULT_TARGETS))
     fault = {'kind': kind}
+    if target != 'any':
+        fault['target'] = target
     if kind == 'hang':
         fault['seconds'] = _number(body.get('seconds', DEFAULT_HANG_SECONDS), 'seconds', 0, MAX_HANG_SECONDS, False)
     if kind == 'retry_after':
@@ -71,18 +78,50 @@ def truncated_body(body_bytes):
 
 
 def bad_shape_body(request_id):
-    """A JSON object without InstanceStatusList."""
+    """A JSON object without InstanceStatusList (or Credentials)."""
     return encode_json({'RequestId': request_id, 'Unexpected': True})
 
 
+def _credentials_of(success):
+    """The credential mapping of an STS (``Credentials``) or metadata (top level) success body, or None."""
+    if isinstance(success.get('Credentials'), dict):
+        return success['Credentials']
+    if 'AccessKeyId' in success:
+        return success
+    return None
+
+
+def _copy_with_credentials(success, change):
+    """A copy of a credential body with ``change(credentials dict)`` applied to its credential mapping."""
+    result = dict(success)
+    if isinstance(success.get('Credentials'), dict):
+        result['Credentials'] = dict(success['Credentials'])
+        change(result['Credentials'])
+    else:
+        change(result)
+    return result
+
+
 def missing_fields_body(success):
-    """The success body with ``Status`` removed from every instance."""
+    """The success body with ``Status`` removed from every instance (credential bodies: without SecurityToken)."""
+    if _credentials_of(success) is not None:
+        return encode_json(_copy_with_credentials(success, lambda creds: creds.pop('SecurityToken', None)))
     instances = [{k: v for k, v in inst.items() if k != 'Status'} for inst in success['InstanceStatusList']]
     return encode_json({'RequestId': success['RequestId'], 'InstanceStatusList': instances})
 
 
+def _break_credential_types(creds):
+    creds['Expiration'] = 1893456000
+    creds['AccessKeyId'] = 12345
+
+
 def wrong_types_body(success):
-    """The success body with CertTotalCount a non-numeric string and AfterTime a string."""
+    """The success body with CertTotalCount a non-numeric string and AfterTime a string.
+
+    Credential bodies: Expiration an integer and AccessKeyId a number.
+    """
+    if _credentials_of(success) is not None:
+        return encode_json(_copy_with_credentials(success, _break_credential_types))
     instances = []
     for inst in success['InstanceStatusList']:
         inst = dict(inst)
@@ -118,10 +157,28 @@ def _filler(target):
 def oversized_chunks(success, target=OVERSIZED_TARGET_BYTES):
     """About ``target`` bytes of valid JSON: the real instances followed by generated filler instances.
 
-    Returned as a list of byte chunks (the body is their concatenation).
+    Credential bodies get a ``Padding`` string member instead. Returned as a list of byte chunks
+    (the body is their concatenation).
     """
     head = encode_json(success)
+    if 'InstanceStatusList' not in success:
+        return [head[:-1], b',"Padding":"'] + [b'x' * (1024 * 1024)] * (target // (1024 * 1024)) + [b'"}']
     # Re-open the InstanceStatusList array (the last key): ...]} -> ...,<filler>]}
     prefix = head[:-2]
     separator = b',' if success['InstanceStatusList'] else b''
     return [prefix, separator] + list(_filler(target)) + [b']}']
+
+
+def data_fault_chunks(kind, success, request_id):
+    """The body (list of byte chunks) that replaces a successful JSON answer for a data fault."""
+    if kind == 'truncated':
+        return [truncated_body(encode_json(success))]
+    if kind == 'bad_shape':
+        if 'RequestId' not in success:  # metadata credentials
+            return [encode_json({'Code': 'Success', 'Unexpected': True})]
+        return [bad_shape_body(request_id)]
+    if kind == 'missing_fields':
+        return [missing_fields_body(success)]
+    if kind == 'wrong_types':
+        return [wrong_types_body(success)]
+    return oversized_chunks(success)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixture loading and validation: access keys and CA instances (YAML or JSON)."""
+"""Fixture loading and validation: access keys, CA instances and credential sections (YAML or JSON)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 import time
 
 from .demo import DEFAULT_ACCOUNT_ID
+from .ram_fixtures import validate_metadata, validate_sections, validate_sts
 
 DEFAULT_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'default_fixtures.yml')
 
@@ -24,7 +25,7 @@ STATUSES_WITHOUT_CA_CERT = ('BUY', 'REFUND')
 RESPONSE_FIELD_ORDER = ('InstanceId', 'Status', 'Type', 'CertTotalCount', 'CertIssuedCount',
                         'BeforeTime', 'AfterTime', 'UseExpireTime', 'Identifier')
 
-TOP_LEVEL_KEYS = ('default_account', 'access_keys', 'instances')
+TOP_LEVEL_KEYS = ('default_account', 'access_keys', 'instances', 'roles', 'oidc_providers', 'metadata', 'sts')
 ACCESS_KEY_FIELDS = ('id', 'secret', 'security_token', 'account', 'denied_actions')
 
 _RELATIVE_RE = re.compile(r'^\s*(?:now\s*)?(?P<sign>[+-])\s*(?P<amount>\d+)\s*(?P<unit>[smhdw])\s*$')
@@ -36,15 +37,22 @@ class FixtureError(Exception):
 
 
 class AccessKey:
-    """One AccessKey pair of the emulated account(s)."""
+    """One AccessKey pair of the emulated account(s).
 
-    def __init__(self, key_id, secret, security_token=None, account=None, denied_actions=(), default_account=DEFAULT_ACCOUNT_ID):
+    Keys issued by the emulated STS or metadata service also carry ``expires_at`` (epoch seconds on the
+    emulator clock) and ``source`` (``AssumeRole``, ``AssumeRoleWithOIDC`` or ``ecs-metadata``).
+    """
+
+    def __init__(self, key_id, secret, security_token=None, account=None, denied_actions=(), default_account=DEFAULT_ACCOUNT_ID,
+                 expires_at=None, source=None):
         self.id = key_id
         self.secret = secret
         self.security_token = security_token
         self.explicit_account = account
         self.account = account or default_account
         self.denied_actions = frozenset(denied_actions or ())
+        self.expires_at = expires_at
+        self.source = source
 
     @property
     def throttle_bucket(self):
@@ -58,13 +66,18 @@ class AccessKey:
 
 
 class Fixtures:
-    """Loaded fixtures: access keys by id and instances (with resolved times) by account."""
+    """Loaded fixtures: access keys by id, instances (with resolved times) by account, RAM roles, OIDC providers,
+    and the metadata and sts settings."""
 
-    def __init__(self, source, default_account, access_keys, instances):
+    def __init__(self, source, default_account, access_keys, instances, roles=None, oidc_providers=None, metadata=None, sts=None):
         self.source = source
         self.default_account = default_account
         self.access_keys = access_keys
         self.instances = instances
+        self.roles = roles or {}
+        self.oidc_providers = oidc_providers or {}
+        self.metadata = metadata or validate_metadata(None, 'metadata', default_account, FixtureError)
+        self.sts = sts or validate_sts(None, 'sts', FixtureError)
 
     def instances_of(self, account):
         """Return the instances (dicts, fixture order) of an account."""
@@ -260,7 +273,8 @@ def validate_document(data, source, now_ms, extra_keys=()):
                 raise FixtureError('%s (InstanceId %r): duplicate Identifier %r' % (where, instance['InstanceId'], identifier))
             seen_identifiers.add((account, identifier))
         instances.append((account, instance))
-    return Fixtures(source, default_account, keys, instances)
+    roles, providers, metadata, sts = validate_sections(data, source, default_account, FixtureError)
+    return Fixtures(source, default_account, keys, instances, roles, providers, metadata, sts)
 
 
 def load_fixtures(path=None, now_ms=None, extra_keys=()):

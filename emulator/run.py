@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run a command against a temporary emulator: ``python -m emulator.run [EMULATOR OPTIONS] -- COMMAND [ARGS]``.
 
-The command gets ALIBABA_CLOUD_ENDPOINT_CAS, ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
-(the demo key), plus ALICLOUD_CAS_CA_BUNDLE with --tls; the exit code is the command's.
+The command gets ALIBABA_CLOUD_ENDPOINT_CAS, ALIBABA_CLOUD_STS_ENDPOINT and ALICLOUD_CAS_ECS_METADATA_ENDPOINT
+(all the emulator's URL), ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (the demo key), plus
+ALICLOUD_CAS_CA_BUNDLE with --tls; the exit code is the command's.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def command_environment(emu, base=None):
     for name in CLEARED_VARIABLES:
         env.pop(name, None)
     env['ALIBABA_CLOUD_ENDPOINT_CAS'] = emu.url
+    env['ALIBABA_CLOUD_STS_ENDPOINT'] = emu.sts_endpoint
+    env['ALICLOUD_CAS_ECS_METADATA_ENDPOINT'] = emu.metadata_endpoint
     env['ALIBABA_CLOUD_ACCESS_KEY_ID'] = DEMO_ACCESS_KEY_ID
     env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] = DEMO_ACCESS_KEY_SECRET
     env['CAS_EMULATOR_URL'] = emu.url

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP(S) server and request handler: routing, faults, authentication, throttling, responses."""
+"""HTTP(S) server and request handler: routing (control, metadata, RPC), faults, authentication, throttling,
+responses."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import __version__
-from .actions import APIS, requested_instance, run_action
-from .auth import authenticate, detect_mode, requested_action, resolve_api
+from . import PRODUCT, __version__
+from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, requested_instance, run_action
+from .auth import MODE_V3, authenticate, check_anonymous, detect_mode, requested_action, resolve_api
 from .control import handle_control, is_control_path, is_loopback
 from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
+from .metadata import ACTION_NAMES, classify, error_page, handle_metadata, is_metadata_path
 from .protocol import ApiRequest
+from .sts import run_sts_action
 from . import faults
 
 MAX_REQUEST_BODY = 16 * 1024 * 1024
@@ -28,6 +31,16 @@ QUIET_ERRORS = (ConnectionError, TimeoutError, socket.timeout, ssl.SSLError)
 
 class RequestTooLarge(Exception):
     """The request body exceeds MAX_REQUEST_BODY."""
+
+
+def fixture_settings(fixtures):
+    """The startup settings (state) that the fixtures' metadata and sts sections give."""
+    return {
+        'sts_duration': fixtures.sts['duration'],
+        'metadata_enabled': fixtures.metadata['enabled'],
+        'metadata_require_token': fixtures.metadata['require_token'],
+        'ecs_role': fixtures.metadata['role'],
+    }
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -44,6 +57,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.state = state
         self.verbose = verbose
         self.ssl_context = ssl_context
+        state.set_default_settings(**fixture_settings(fixtures))
         super().__init__(address, EmulatorHandler)
 
     def get_request(self):
@@ -124,7 +138,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def do_PUT(self):
-        """PUT: not an RPC method (InvalidAction.NotFound)."""
+        """PUT: metadata token, else not an RPC method (InvalidAction.NotFound)."""
         self._dispatch()
 
     def do_DELETE(self):
@@ -166,6 +180,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if is_control_path(path):
                 self._control(path, body)
+            elif is_metadata_path(path):
+                self._metadata(path)
             else:
                 self._api(body)
         except QUIET_ERRORS as exc:
@@ -175,11 +191,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     # Responses -------------------------------------------------------------
 
     def _send(self, status, content_type, chunks, request_id, headers=()):
-        """Send a complete response; ``chunks`` is a list of byte strings."""
+        """Send a complete response; ``chunks`` is a list of byte strings (no x-acs-request-id if request_id is None)."""
         self.send_response(status)
         self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(sum(len(chunk) for chunk in chunks)))
-        self.send_header('x-acs-request-id', request_id)
+        if request_id is not None:
+            self.send_header('x-acs-request-id', request_id)
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
@@ -191,11 +208,19 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         """Send a JSON body."""
         self._send(status, JSON_CONTENT_TYPE, [encode_json(data)], request_id, headers)
 
-    def _send_error(self, err, request, request_id):
+    def _send_error(self, err, request, request_id, product=None):
         """Send the POP gateway error body for an ApiError and count it."""
         host_id = request.host_id if request is not None else self.headers.get('Host')
         self.server.state.count_error(err.code)
-        self._send_json(err.status, error_body(err.code, err.message, request_id, host_id), request_id, err.headers)
+        body = error_body(err.code, err.message, request_id, host_id, product or PRODUCT)
+        self._send_json(err.status, body, request_id, err.headers)
+
+    def _drop_connection(self, reason):
+        """Close the connection with an RST (SO_LINGER 0): the client sees a reset, no response."""
+        self.server.log('%s: dropping the connection from %s' % (reason, self.client_address[0]))
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     # Control ---------------------------------------------------------------
 
@@ -216,38 +241,104 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         request_id = new_request_id()
         request = ApiRequest(self.command, self.path, self.headers.items(), body)
         mode = detect_mode(request)
-        state.count_request(requested_action(request, mode) or '(none)')
-        fault = state.pop_fault()
+        asked = requested_action(request, mode)
+        state.count_request(asked or '(none)')
+        product = product_of(asked)
+        fault = state.pop_fault('sts' if is_sts_action(asked) else 'cas')
         if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
-            if self._transport_fault(fault, request, request_id):
+            if self._transport_fault(fault, request, request_id, product):
                 return
             fault = None
         try:
-            action, _version = resolve_api(request, mode, APIS)
-            key = authenticate(request, mode, self.server.fixtures, state)
-            if not state.try_accept(key.throttle_bucket):
-                raise ApiError('Throttling.User')
-            if action in key.denied_actions:
-                raise ApiError('Forbidden.RAM')
-            params = request.params
-            state.count_instance_call(requested_instance(params))
-            success = run_action(action, self.server.fixtures, key.account, params, request_id)
+            success = self._run(request, mode, request_id)
         except ApiError as err:
-            self._send_error(err, request, request_id)
+            self._send_error(err, request, request_id, product)
             return
         except Exception as exc:  # a bug in the emulator: answer like the gateway would
             sys.stderr.write('emulator: internal error: %s: %s\n' % (type(exc).__name__, exc))
             if self.server.verbose:
                 traceback.print_exc(file=sys.stderr)
-            self._send_error(ApiError('InternalError'), request, request_id)
+            self._send_error(ApiError('InternalError'), request, request_id, product)
             return
         if fault is not None:
             state.count_fault()
-            self._data_fault(fault['kind'], success, request_id)
+            self._send(200, JSON_CONTENT_TYPE, faults.data_fault_chunks(fault['kind'], success, request_id), request_id)
             return
         self._send_json(200, success, request_id)
 
-    def _transport_fault(self, fault, request, request_id):
+    def _run(self, request, mode, request_id):
+        """Routing, authentication (none for anonymous STS calls), throttling, RAM, then the action."""
+        state, fixtures = self.server.state, self.server.fixtures
+        action, _version = resolve_api(request, mode, APIS)
+        sts = is_sts_action(action)
+        key = None
+        if action in ANONYMOUS_ACTIONS and mode != MODE_V3:
+            check_anonymous(request, state)
+        else:
+            key = authenticate(request, mode, fixtures, state)
+            # STS calls have their own window: a role refresh never eats into the CAS quota.
+            if not state.try_accept(('sts|' if sts else '') + key.throttle_bucket):
+                raise ApiError('Throttling.User')
+            state.count_key_call(key.id)
+            if action in key.denied_actions:
+                raise ApiError('NoPermission' if sts else 'Forbidden.RAM')
+        params = request.params
+        if sts:
+            state.count_role_call(params.get('RoleArn'))
+            return run_sts_action(action, fixtures, state, key, params, request_id)
+        state.count_instance_call(requested_instance(params))
+        return run_action(action, fixtures, key.account, params, request_id)
+
+    # Metadata --------------------------------------------------------------
+
+    def _metadata(self, path):
+        """Serve one ECS metadata request (plain text / JSON, no POP error bodies)."""
+        state = self.server.state
+        kind, _role = classify(path)
+        state.count_request(ACTION_NAMES[kind])
+        if not state.setting('metadata_enabled'):
+            state.count_metadata(kind, 'unavailable')
+            self._drop_connection('metadata disabled')
+            return
+        fault = state.pop_fault('metadata')
+        if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
+            if self._metadata_transport_fault(fault):
+                return
+            fault = None
+        try:
+            _kind, answer = handle_metadata(self.command, path, self.headers.get, self.server.fixtures, state)
+        except Exception as exc:  # a bug in the emulator: a bare 500 page, never a traceback
+            sys.stderr.write('emulator: internal error: %s: %s\n' % (type(exc).__name__, exc))
+            if self.server.verbose:
+                traceback.print_exc(file=sys.stderr)
+            answer = error_page(500)
+        if answer.document is None:
+            self._send(answer.status, answer.content_type, [answer.body], None)
+        elif fault is not None:
+            state.count_fault()
+            self._send(200, answer.content_type, faults.data_fault_chunks(fault['kind'], answer.document, None), None)
+        else:
+            self._send(answer.status, answer.content_type, [encode_json(answer.document)], None)
+
+    def _metadata_transport_fault(self, fault):
+        """Apply a transport fault to a metadata request; return True if it has been answered (or dropped)."""
+        self.server.state.count_fault()
+        kind = fault['kind']
+        if kind == 'hang':
+            self.server.state.stop_event.wait(fault['seconds'])
+            return False
+        if kind == 'reset':
+            self._drop_connection('fault reset')
+            return True
+        if kind == 'html502':
+            self._send(502, 'text/html', [faults.HTML_502], None)
+            return True
+        status = {'http500': 500, 'http503': 503}.get(kind, 429)
+        page = error_page(status)
+        self._send(status, page.content_type, [page.body], None)
+        return True
+
+    def _transport_fault(self, fault, request, request_id, product=None):
         """Apply a transport fault; return True if the request has been answered (or dropped)."""
         state = self.server.state
         kind = fault['kind']
@@ -256,10 +347,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             state.stop_event.wait(fault['seconds'])
             return False
         if kind == 'reset':
-            self.server.log('fault reset: dropping the connection from %s' % self.client_address[0])
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-            self.close_connection = True
-            self.connection.close()
+            self._drop_connection('fault reset')
             return True
         if kind == 'html502':
             self._send(502, 'text/html', [faults.HTML_502], request_id)
@@ -270,19 +358,5 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             'throttle': ApiError('Throttling.User'),
             'retry_after': ApiError('Throttling.User', status=429, headers=[('x-acs-retry-after', str(fault.get('retry_after_ms')))]),
         }
-        self._send_error(errors[kind], request, request_id)
+        self._send_error(errors[kind], request, request_id, product)
         return True
-
-    def _data_fault(self, kind, success, request_id):
-        """Answer 200 with a broken body instead of ``success``."""
-        if kind == 'truncated':
-            chunks = [faults.truncated_body(encode_json(success))]
-        elif kind == 'bad_shape':
-            chunks = [faults.bad_shape_body(request_id)]
-        elif kind == 'missing_fields':
-            chunks = [faults.missing_fields_body(success)]
-        elif kind == 'wrong_types':
-            chunks = [faults.wrong_types_body(success)]
-        else:
-            chunks = faults.oversized_chunks(success)
-        self._send(200, JSON_CONTENT_TYPE, chunks, request_id)

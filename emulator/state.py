@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Mutable, thread-safe emulator state: clock skew, nonces, throttling windows, faults, counters."""
+"""Mutable, thread-safe emulator state: clock skew, nonces, throttling windows, faults, counters, issued
+temporary credentials, metadata tokens and the runtime settings of the STS and metadata emulation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ import time
 NONCE_WINDOW_SECONDS = 15 * 60
 THROTTLE_WINDOW_SECONDS = 1.0
 DEFAULT_QPS = 10
+# Issued credentials are forgotten this long after they expired (then: InvalidAccessKeyId.NotFound).
+EXPIRED_KEY_RETENTION_SECONDS = 86400
+MAX_ISSUED_KEYS = 100000
+MAX_METADATA_TOKENS = 100000
+DEFAULT_SETTINGS = {'sts_duration': None, 'metadata_enabled': True, 'metadata_require_token': False, 'ecs_role': None}
 
 
 class EmulatorState:
@@ -29,25 +35,138 @@ class EmulatorState:
         self._nonce_expiry = collections.deque()
         self._windows = {}
         self._counters = None
+        self._issued = collections.OrderedDict()
+        self._metadata_tokens = collections.OrderedDict()
+        self._ecs_cache = {}
+        self._default_settings = dict(DEFAULT_SETTINGS)
+        self._settings = dict(DEFAULT_SETTINGS)
         self.reset()
 
     def reset(self):
-        """Clear counters, queued faults, nonces, throttling windows and clock skew."""
+        """Clear counters, queued faults, nonces, throttling windows, clock skew, issued credentials and metadata
+        tokens; restore the settings given at startup."""
         with self._lock:
             self._skew = 0.0
             self._faults.clear()
             self._nonces = {}
             self._nonce_expiry.clear()
             self._windows = {}
+            self._issued.clear()
+            self._metadata_tokens.clear()
+            self._ecs_cache = {}
+            self._settings = dict(self._default_settings)
             self._counters = {
                 'requests': 0,
                 'calls_by_action': collections.Counter(),
                 'calls_by_instance': collections.Counter(),
+                'calls_by_role': collections.Counter(),
+                'calls_by_access_key': collections.Counter(),
+                'credentials_issued': collections.Counter(),
+                'metadata_requests': collections.Counter(),
                 'throttled': 0,
                 'errors_by_code': collections.Counter(),
                 'faults_injected': 0,
                 'max_in_one_second': 0,
             }
+
+    # Settings --------------------------------------------------------------
+
+    def set_default_settings(self, **settings):
+        """Set the startup settings (restored by reset) and apply them now."""
+        unknown = sorted(k for k in settings if k not in DEFAULT_SETTINGS)
+        if unknown:
+            raise KeyError(unknown[0])
+        with self._lock:
+            self._default_settings.update(settings)
+            self._settings = dict(self._default_settings)
+
+    def update_settings(self, **settings):
+        """Change settings until the next reset; return the new settings."""
+        unknown = sorted(k for k in settings if k not in DEFAULT_SETTINGS)
+        if unknown:
+            raise KeyError(unknown[0])
+        with self._lock:
+            self._settings.update(settings)
+            if 'ecs_role' in settings or 'sts_duration' in settings:
+                self._ecs_cache = {}
+            return dict(self._settings)
+
+    def settings(self):
+        """A copy of the current settings."""
+        with self._lock:
+            return dict(self._settings)
+
+    def setting(self, name):
+        """One current setting."""
+        with self._lock:
+            return self._settings[name]
+
+    # Issued credentials ----------------------------------------------------
+
+    def register_key(self, key, now):
+        """Remember an issued temporary AccessKey (forgetting long-expired ones) and count it by source."""
+        with self._lock:
+            horizon = now - EXPIRED_KEY_RETENTION_SECONDS
+            while self._issued:
+                oldest = next(iter(self._issued.values()))
+                if oldest.expires_at >= horizon and len(self._issued) < MAX_ISSUED_KEYS:
+                    break
+                self._issued.popitem(last=False)
+            self._issued[key.id] = key
+            self._counters['credentials_issued'][key.source or 'unknown'] += 1
+
+    def issued_key(self, key_id):
+        """The issued AccessKey with this id, or None."""
+        with self._lock:
+            return self._issued.get(key_id)
+
+    def issued_keys(self):
+        """The issued AccessKeys, oldest first."""
+        with self._lock:
+            return list(self._issued.values())
+
+    def expire_issued_keys(self, now):
+        """Make every issued credential expire now; the metadata service issues new ones on the next request."""
+        with self._lock:
+            for key in self._issued.values():
+                key.expires_at = min(key.expires_at, now)
+            self._ecs_cache = {}
+            return len(self._issued)
+
+    def ecs_credentials(self, role, now, factory):
+        """The cached credentials of an ECS role, re-issued (``factory()``) when half their lifetime has passed.
+
+        Returns ``(AccessKey, issued_at)``.
+        """
+        with self._lock:
+            cached = self._ecs_cache.get(role)
+            if cached is not None:
+                key, issued_at = cached
+                if now < key.expires_at and now < issued_at + (key.expires_at - issued_at) / 2.0:
+                    return key, issued_at
+        key = factory()
+        self.register_key(key, now)
+        with self._lock:
+            self._ecs_cache[role] = (key, now)
+        return key, now
+
+    # Metadata tokens -------------------------------------------------------
+
+    def new_metadata_token(self, token, ttl, now):
+        """Remember a metadata session token valid for ``ttl`` seconds."""
+        with self._lock:
+            while self._metadata_tokens:
+                first_token, expiry = next(iter(self._metadata_tokens.items()))
+                if expiry > now and len(self._metadata_tokens) < MAX_METADATA_TOKENS:
+                    break
+                del self._metadata_tokens[first_token]
+            self._metadata_tokens[token] = now + ttl
+
+    def metadata_token_valid(self, token, now):
+        """True if the metadata token was issued here and has not expired."""
+        with self._lock:
+            expiry = self._metadata_tokens.get(token)
+            return expiry is not None and now < expiry
 
     # Clock -----------------------------------------------------------------
 
@@ -75,10 +194,17 @@ class EmulatorState:
             for _dummy in range(count):
                 self._faults.append(dict(fault))
 
-    def pop_fault(self):
-        """Remove and return the next queued fault, or None."""
+    def pop_fault(self, target=None):
+        """Remove and return the next queued fault for ``target`` (``cas``, ``sts``, ``metadata``), or None.
+
+        Faults queued without a target apply to any request.
+        """
         with self._lock:
-            return self._faults.popleft() if self._faults else None
+            for index, fault in enumerate(self._faults):
+                if fault.get('target') in (None, target):
+                    del self._faults[index]
+                    return fault
+            return None
 
     def pending_faults(self):
         """Return a copy of the queued faults, in order."""
@@ -135,6 +261,22 @@ class EmulatorState:
         """Count an authenticated call that reached the action, by InstanceId (or ``*``)."""
         with self._lock:
             self._counters['calls_by_instance'][instance_id or '*'] += 1
+
+    def count_role_call(self, role_arn):
+        """Count an STS call that reached the action, by RoleArn."""
+        with self._lock:
+            self._counters['calls_by_role'][role_arn or '(none)'] += 1
+
+    def count_key_call(self, key_id):
+        """Count an authenticated call (after throttling) by AccessKeyId."""
+        with self._lock:
+            self._counters['calls_by_access_key'][key_id] += 1
+
+    def count_metadata(self, *names):
+        """Count a metadata request under each of ``names`` (kind, with/without token, outcome)."""
+        with self._lock:
+            for name in names:
+                self._counters['metadata_requests'][name] += 1
 
     def count_error(self, code):
         """Count an error response by Code."""

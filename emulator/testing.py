@@ -9,6 +9,10 @@
         emu.inject('http503', count=2)
         ...  # point the client at emu.url / emu.host_port
         assert emu.counters()['requests'] == 3
+
+    with start_emulator() as emu:                 # STS and ECS metadata on the same port
+        emu.set_sts_duration(5)                   # every credential issued now lives 5 seconds
+        emu.sts_endpoint, emu.metadata_endpoint   # what ALIBABA_CLOUD_STS_ENDPOINT / ALICLOUD_CAS_ECS_METADATA_ENDPOINT take
 """
 
 from __future__ import annotations
@@ -28,20 +32,35 @@ from .demo import (
     DEFAULT_ACCOUNT_ID,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
+    DEMO_ECS_ROLE_NAME,
+    DEMO_EXPIRED_OIDC_TOKEN,
+    DEMO_OIDC_ISSUER,
+    DEMO_OIDC_PROVIDER_ARN,
+    DEMO_OIDC_SUBJECT,
+    DEMO_OIDC_TOKEN,
+    DEMO_ROLE_ARN,
+    DEMO_ROLE_NAME,
     DEMO_STS_ACCESS_KEY_ID,
     DEMO_STS_ACCESS_KEY_SECRET,
     DEMO_STS_SECURITY_TOKEN,
+    MISSING_ROLE_ARN,
     NOPERM_ACCESS_KEY_ID,
     NOPERM_ACCESS_KEY_SECRET,
     OTHER_ACCOUNT_ACCESS_KEY_ID,
     OTHER_ACCOUNT_ACCESS_KEY_SECRET,
+    OTHER_ACCOUNT_ID,
+    UNASSUMABLE_ROLE_ARN,
+    UNASSUMABLE_ROLE_NAME,
 )
 
 __all__ = [
     'Emulator', 'EmulatorError', 'start_emulator', 'COLLECTION_ROOT',
     'DEFAULT_ACCOUNT_ID', 'DEMO_ACCESS_KEY_ID', 'DEMO_ACCESS_KEY_SECRET', 'DEMO_STS_ACCESS_KEY_ID',
     'DEMO_STS_ACCESS_KEY_SECRET', 'DEMO_STS_SECURITY_TOKEN', 'NOPERM_ACCESS_KEY_ID', 'NOPERM_ACCESS_KEY_SECRET',
-    'OTHER_ACCOUNT_ACCESS_KEY_ID', 'OTHER_ACCOUNT_ACCESS_KEY_SECRET',
+    'OTHER_ACCOUNT_ACCESS_KEY_ID', 'OTHER_ACCOUNT_ACCESS_KEY_SECRET', 'OTHER_ACCOUNT_ID',
+    'DEMO_ROLE_NAME', 'DEMO_ROLE_ARN', 'UNASSUMABLE_ROLE_NAME', 'UNASSUMABLE_ROLE_ARN', 'MISSING_ROLE_ARN',
+    'DEMO_OIDC_PROVIDER_ARN', 'DEMO_OIDC_ISSUER', 'DEMO_OIDC_SUBJECT', 'DEMO_OIDC_TOKEN', 'DEMO_EXPIRED_OIDC_TOKEN',
+    'DEMO_ECS_ROLE_NAME',
 ]
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -152,6 +171,51 @@ class Emulator:
     def health(self):
         """True if the emulator answers its health check."""
         return self._checked('GET', 'health').get('ok') is True
+
+    # STS and metadata ------------------------------------------------------
+
+    @property
+    def sts_endpoint(self):
+        """The STS endpoint (the base URL: STS is served on the same port), for ALIBABA_CLOUD_STS_ENDPOINT."""
+        return self.url
+
+    @property
+    def metadata_endpoint(self):
+        """The ECS metadata service URL (same port), for ALICLOUD_CAS_ECS_METADATA_ENDPOINT."""
+        return self.url
+
+    def settings(self, **changes):
+        """Read (no arguments) or change the runtime settings until the next reset:
+        ``sts_duration``, ``metadata_enabled``, ``metadata_require_token``, ``ecs_role``."""
+        if not changes:
+            return self._checked('GET', 'settings')
+        return self._checked('POST', 'settings', changes)
+
+    def set_sts_duration(self, seconds):
+        """Every credential issued from now on (STS and metadata) expires after ``seconds`` (None: as requested)."""
+        return self.settings(sts_duration=seconds)
+
+    def set_metadata(self, enabled=None, require_token=None, **role):
+        """Switch the metadata service on/off, its hardened (token required) mode, or the attached role
+        (``role=None`` detaches it)."""
+        changes = {}
+        if enabled is not None:
+            changes['metadata_enabled'] = enabled
+        if require_token is not None:
+            changes['metadata_require_token'] = require_token
+        if 'role' in role:
+            changes['ecs_role'] = role.pop('role')
+        if role:
+            raise TypeError('unknown argument %r' % sorted(role)[0])
+        return self.settings(**changes)
+
+    def issued_credentials(self):
+        """The temporary credentials issued so far (AccessKeyId, account, source, Expiration, expired)."""
+        return self._checked('GET', 'credentials')['issued']
+
+    def expire_credentials(self):
+        """Make every issued temporary credential expire now; return how many there were."""
+        return self._checked('POST', 'credentials/expire')['expired']
 
 
 def _reader(stream, lines):

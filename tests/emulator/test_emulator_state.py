@@ -79,7 +79,8 @@ def test_reset_clears_everything():
     state.use_nonce('k', 'n')
     state.try_accept('k')
     state.reset()
-    assert state.counters() == {'requests': 0, 'calls_by_action': {}, 'calls_by_instance': {}, 'throttled': 0,
+    assert state.counters() == {'requests': 0, 'calls_by_action': {}, 'calls_by_instance': {}, 'calls_by_role': {},
+                                'calls_by_access_key': {}, 'credentials_issued': {}, 'metadata_requests': {}, 'throttled': 0,
                                 'errors_by_code': {}, 'faults_injected': 0, 'max_in_one_second': 0}
     assert state.pending_faults() == []
     assert state.skew_seconds == 0
