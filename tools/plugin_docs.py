@@ -313,7 +313,7 @@ def type_of(spec):
 
 
 def _table(header, rows):
-    lines = ['| %s |' % ' | '.join(header), '|%s|' % '|'.join('---' for _ in header)]
+    lines = ['| %s |' % ' | '.join(header), '|%s|' % '|'.join('---' for _column in header)]
     lines.extend('| %s |' % ' | '.join(row) for row in rows)
     return lines
 
