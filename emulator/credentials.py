@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 import string
 import time
@@ -36,10 +37,12 @@ def format_time(epoch_seconds):
 def issue(account, lifetime_seconds, now, source, denied_actions=()):
     """Return a new temporary AccessKey (``STS.`` id, secret, security token) valid for ``lifetime_seconds``.
 
-    Each issued key has its own throttling window (it names no shared account).
+    Each issued key has its own throttling window (it names no shared account). It expires at a whole second
+    (rounded up), so that the ``Expiration`` shown to the client is exactly when it stops working.
     """
     return AccessKey('STS.' + _random_text(28), _random_text(44), new_security_token(), account=None,
-                     denied_actions=denied_actions, default_account=account, expires_at=now + lifetime_seconds, source=source)
+                     denied_actions=denied_actions, default_account=account, expires_at=math.ceil(now + lifetime_seconds),
+                     source=source)
 
 
 def assumed_role_id():

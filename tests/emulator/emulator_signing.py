@@ -157,3 +157,48 @@ def v3(emu, key_id, secret, **kwargs):
     """Send a V3 request and return the Response."""
     timeout = kwargs.pop('timeout', 30)
     return send(emu, build_v3(key_id, secret, emu.host_port, **kwargs), timeout=timeout)
+
+
+# STS (2015-04-01) and metadata helpers -------------------------------------------
+
+STS_VERSION = '2015-04-01'
+
+
+def assume_role_v3(emu, key_id, secret, params, token=None, **kwargs):
+    """A V3-signed AssumeRole (POST, parameters in the query, as the collection's client sends it)."""
+    return v3(emu, key_id, secret, query=params, token=token, action='AssumeRole', version=STS_VERSION, **kwargs)
+
+
+def assume_role_v1(emu, key_id, secret, params, method='GET', token=None, **kwargs):
+    """A V1-signed AssumeRole (HMAC-SHA1 Signature parameter, as alibabacloud-credentials sends it)."""
+    return v1(emu, key_id, secret, business=params, method=method, token=token, action='AssumeRole', version=STS_VERSION,
+              **kwargs)
+
+
+def oidc_params(role_arn, provider_arn, token, session='oidc-session', duration='3600', timestamp=None):
+    """The query of an unsigned AssumeRoleWithOIDC exactly as alibabacloud-credentials builds it."""
+    return {
+        'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_VERSION, 'DurationSeconds': duration,
+        'RoleArn': role_arn, 'OIDCProviderArn': provider_arn, 'OIDCToken': token, 'RoleSessionName': session,
+        'Timestamp': timestamp or now_timestamp(),
+    }
+
+
+def oidc_get(emu, params):
+    """Unsigned AssumeRoleWithOIDC over GET with the parameters in the query."""
+    return send(emu, ('GET', '/?' + urlencode(params), b'', {}))
+
+
+def oidc_form(emu, params, header_form=False):
+    """Unsigned AssumeRoleWithOIDC over POST with a form body; ``header_form``: action and version as x-acs-* headers."""
+    params = dict(params)
+    headers = {'Content-Type': 'application/x-www-form-urlencoded'}
+    if header_form:
+        headers['x-acs-action'] = params.pop('Action')
+        headers['x-acs-version'] = params.pop('Version')
+    return send(emu, ('POST', '/', urlencode(params).encode(), headers))
+
+
+def metadata(emu, method, path, headers=None, timeout=30):
+    """A metadata service request."""
+    return send(emu, (method, path, b'', dict(headers or {})), timeout=timeout)

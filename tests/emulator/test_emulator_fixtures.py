@@ -85,6 +85,56 @@ def test_demo_constants_agree_with_default_fixtures():
     assert (demo.NOPERM_ACCESS_KEY_ID, demo.NOPERM_ACCESS_KEY_SECRET) == ('LTAI5tEmulatorNoPerm01', 'EmulatorNoPermSecret-0001')
 
 
+def test_demo_roles_providers_and_metadata_agree_with_default_fixtures():
+    fixtures = load_fixtures(now_ms=NOW_MS)
+    reader = fixtures.roles[demo.DEMO_ROLE_ARN.lower()]
+    assert (reader.arn, reader.account, reader.name) == (demo.DEMO_ROLE_ARN, demo.DEFAULT_ACCOUNT_ID, demo.DEMO_ROLE_NAME)
+    assert reader.max_session_duration == 3600 and reader.min_session_duration == 900
+    keys = fixtures.access_keys
+    assert reader.trusts_key(keys[demo.DEMO_ACCESS_KEY_ID]) and reader.trusts_key(keys[demo.DEMO_STS_ACCESS_KEY_ID])
+    assert not reader.trusts_key(keys[demo.OTHER_ACCOUNT_ACCESS_KEY_ID])
+    assert demo.DEMO_OIDC_PROVIDER_ARN in reader.trusted_oidc_providers
+    admin = fixtures.roles[demo.UNASSUMABLE_ROLE_ARN.lower()]
+    assert admin.name == demo.UNASSUMABLE_ROLE_NAME and admin.max_session_duration == 43200
+    assert not admin.trusts_key(keys[demo.DEMO_ACCESS_KEY_ID]) and admin.trusts_key(keys[demo.OTHER_ACCOUNT_ACCESS_KEY_ID])
+    assert demo.MISSING_ROLE_ARN.lower() not in fixtures.roles
+    provider = fixtures.oidc_providers[demo.DEMO_OIDC_PROVIDER_ARN]
+    assert demo.DEMO_OIDC_TOKEN in provider.tokens and demo.DEMO_EXPIRED_OIDC_TOKEN in provider.expired_tokens
+    assert (provider.issuer, provider.subject) == (demo.DEMO_OIDC_ISSUER, demo.DEMO_OIDC_SUBJECT)
+    assert len(demo.DEMO_OIDC_TOKEN.split('.')) == 3
+    assert fixtures.metadata['role'] == demo.DEMO_ECS_ROLE_NAME == 'EcsCasGateRole'
+    assert fixtures.metadata['enabled'] is True and fixtures.metadata['require_token'] is False
+    assert fixtures.metadata['account'] == demo.DEFAULT_ACCOUNT_ID and fixtures.sts['duration'] is None
+    assert demo.DEMO_ROLE_ARN == 'acs:ram::1000000000000001:role/cas-gate-reader'
+    assert demo.UNASSUMABLE_ROLE_ARN == 'acs:ram::1000000000000001:role/cas-gate-admin'
+    assert demo.DEMO_OIDC_PROVIDER_ARN == 'acs:ram::1000000000000001:oidc-provider/ack-rrsa-demo'
+    for name in ('DEMO_ROLE_ARN', 'UNASSUMABLE_ROLE_ARN', 'MISSING_ROLE_ARN', 'DEMO_OIDC_PROVIDER_ARN', 'DEMO_OIDC_TOKEN',
+                 'DEMO_EXPIRED_OIDC_TOKEN', 'DEMO_ECS_ROLE_NAME', 'DEMO_ROLE_NAME', 'OTHER_ACCOUNT_ID'):
+        assert getattr(testing, name) == getattr(demo, name)
+
+
+def test_credential_sections_are_optional_and_validated():
+    fixtures = validate_document(_doc(), 'f.json', NOW_MS)
+    assert fixtures.roles == {} and fixtures.oidc_providers == {}
+    assert fixtures.metadata == {'enabled': True, 'require_token': False, 'role': None, 'account': '1000000000000001',
+                                 'credential_duration': 21600, 'denied_actions': frozenset()}
+    doc = _doc(roles=[{'arn': 'acs:ram::2000000000000002:role/Reader', 'max_session_duration': 7200, 'min_session_duration': 5,
+                       'trusted_access_keys': ['LTAI5tTestKey'], 'trusted_accounts': [2000000000000002],
+                       'external_id': 'abc-123', 'denied_actions': ['GetCAInstanceStatus']}],
+               oidc_providers=[{'arn': 'acs:ram::2000000000000002:oidc-provider/p', 'tokens': ['tok'], 'expired_tokens': ['old']}],
+               metadata={'enabled': False, 'require_token': True, 'role': 'MyRole', 'account': 2000000000000002,
+                         'credential_duration': 60},
+               sts={'duration': 30})
+    fixtures = validate_document(doc, 'f.json', NOW_MS)
+    role = fixtures.roles['acs:ram::2000000000000002:role/reader']
+    assert (role.account, role.name, role.max_session_duration, role.min_session_duration) == ('2000000000000002', 'Reader', 7200, 5)
+    assert role.trusted_accounts == frozenset(['2000000000000002']) and role.external_id == 'abc-123'
+    provider = fixtures.oidc_providers['acs:ram::2000000000000002:oidc-provider/p']
+    assert provider.client_ids == ('sts.aliyuncs.com',) and provider.expired_tokens == frozenset(['old'])
+    assert fixtures.metadata['account'] == '2000000000000002' and fixtures.metadata['role'] == 'MyRole'
+    assert fixtures.sts == {'duration': 30}
+
+
 # Relative times --------------------------------------------------------------
 
 @pytest.mark.parametrize('value, expected', [
@@ -176,6 +226,21 @@ INVALID_DOCS = {
     'key_without_secret': (_doc(keys=[{'id': 'K'}]), "access_keys[0] (id 'K'): field 'secret'"),
     'key_unknown_field': (_doc(keys=[{'id': 'K', 'secret': 'a', 'secert': 'b'}]), "unknown field 'secert'"),
     'instances_not_list': ({'instances': {'a': 1}}, 'instances: must be a list'),
+    'role_bad_arn': (_doc(roles=[{'arn': 'acs:ram::x:role/r'}]), "roles[0]: field 'arn': must look like acs:ram::"),
+    'role_unknown_field': (_doc(roles=[{'arn': 'acs:ram::1:role/r', 'trusted': []}]), "roles[0]: unknown field 'trusted'"),
+    'role_duplicate': (_doc(roles=[{'arn': 'acs:ram::1:role/r'}, {'arn': 'acs:ram::1:role/R'}]), 'roles[1]: duplicate arn'),
+    'role_max_duration': (_doc(roles=[{'arn': 'acs:ram::1:role/r', 'max_session_duration': 50000}]),
+                          "field 'max_session_duration': must be an integer between 900 and 43200"),
+    'role_min_duration': (_doc(roles=[{'arn': 'acs:ram::1:role/r', 'min_session_duration': 0}]), "field 'min_session_duration'"),
+    'role_trusted_not_list': (_doc(roles=[{'arn': 'acs:ram::1:role/r', 'trusted_access_keys': 'K'}]),
+                              "field 'trusted_access_keys': must be a list"),
+    'roles_not_list': (_doc(roles={'arn': 'x'}), 'roles: must be a list'),
+    'oidc_bad_arn': (_doc(oidc_providers=[{'arn': 'acs:ram::1:role/r', 'tokens': ['t']}]), "oidc_providers[0]: field 'arn'"),
+    'oidc_without_tokens': (_doc(oidc_providers=[{'arn': 'acs:ram::1:oidc-provider/p'}]), "field 'tokens': must list at least one"),
+    'metadata_unknown_field': (_doc(metadata={'roles': 'x'}), "metadata: unknown field 'roles'"),
+    'metadata_bad_role': (_doc(metadata={'role': 'a b'}), "metadata: field 'role'"),
+    'metadata_bad_flag': (_doc(metadata={'require_token': 'yes'}), "field 'require_token': must be true or false"),
+    'sts_bad_duration': (_doc(sts={'duration': 0}), "sts: field 'duration'"),
 }
 
 
@@ -208,6 +273,7 @@ SUBPROCESS_CASES = {
 
 CLI_CASES = {
     'missing_file': (['--fixtures', '/nonexistent/fixtures.yml'], 'cannot read fixtures file'),
+    'sts_duration_zero': (['--sts-duration', '0'], '--sts-duration must be between 1 and 43200'),
     'access_key_without_colon': (['--access-key', 'no-colon'], '--access-key must be ID:SECRET'),
     'access_key_duplicate': (['--access-key', '%s:x' % demo.DEMO_ACCESS_KEY_ID], 'duplicate id'),
 }

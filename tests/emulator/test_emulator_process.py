@@ -168,6 +168,7 @@ def test_help():
     result = subprocess.run([sys.executable, '-m', 'emulator', '--help'], cwd=COLLECTION_ROOT, capture_output=True, text=True,
                             timeout=30, check=False)
     assert result.returncode == 0 and '--fixtures' in result.stdout and '--tls-dir' in result.stdout
+    assert '--sts-duration' in result.stdout and '--metadata-require-token' in result.stdout and '--no-metadata' in result.stdout
 
 
 CHILD = '''
@@ -178,7 +179,9 @@ with opener.open(url + '/_emulator/health', timeout=10) as rsp:
     health = json.loads(rsp.read())
 print(json.dumps({'url': url, 'health': health, 'id': os.environ['ALIBABA_CLOUD_ACCESS_KEY_ID'],
                   'secret': os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
-                  'token': os.environ.get('ALIBABA_CLOUD_SECURITY_TOKEN')}))
+                  'token': os.environ.get('ALIBABA_CLOUD_SECURITY_TOKEN'),
+                  'sts': os.environ.get('ALIBABA_CLOUD_STS_ENDPOINT'),
+                  'metadata': os.environ.get('ALICLOUD_CAS_ECS_METADATA_ENDPOINT')}))
 sys.exit(3)
 '''
 
@@ -192,6 +195,7 @@ def test_run_wrapper_passes_the_connection_and_the_exit_code():
     data = json.loads(result.stdout)
     assert re.match(r'^http://127\.0\.0\.1:\d+$', data['url']) and data['health'] == {'ok': True}
     assert (data['id'], data['secret'], data['token']) == (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, None)
+    assert data['sts'] == data['metadata'] == data['url']
     assert result.stderr.startswith('emulator.run: CAS emulator at http://127.0.0.1:')
     assert DEMO_ACCESS_KEY_SECRET not in result.stderr
 
