@@ -123,19 +123,22 @@ def _answer(method, kind, role_in_path, token, header, fixtures, state):
     return error_page(404)
 
 
+def request_counts(kind, header):
+    """The ``metadata_requests`` counter names of a request: its kind, and for GETs whether it carried a token."""
+    if kind == KIND_TOKEN:
+        return [kind]
+    return [kind, 'with_token' if header(TOKEN_HEADER) is not None else 'without_token']
+
+
 def handle_metadata(method, path, header, fixtures, state):
     """Answer a metadata request (``header(name)`` reads a request header); return ``(kind, MetadataAnswer)``.
 
-    The caller handles ``metadata_enabled`` and faults. Counted in ``metadata_requests``: the kind, and for
-    GETs ``with_token`` or ``without_token``, and ``rejected`` for 401 and 403 answers.
+    The caller handles ``metadata_enabled``, faults and the request counters; this counts ``rejected``
+    (401 and 403 answers).
     """
     kind, role_in_path = classify(path)
     token = header(TOKEN_HEADER) if kind != KIND_TOKEN else None
     answer = _answer(method, kind, role_in_path, token, header, fixtures, state)
-    counts = [kind]
-    if kind != KIND_TOKEN:
-        counts.append('with_token' if token is not None else 'without_token')
     if answer.status in (401, 403):
-        counts.append('rejected')
-    state.count_metadata(*counts)
+        state.count_metadata('rejected')
     return kind, answer

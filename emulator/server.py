@@ -20,7 +20,7 @@ from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, request
 from .auth import MODE_V3, authenticate, check_anonymous, detect_mode, requested_action, resolve_api
 from .control import handle_control, is_control_path, is_loopback
 from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
-from .metadata import ACTION_NAMES, classify, error_page, handle_metadata, is_metadata_path
+from .metadata import ACTION_NAMES, classify, error_page, handle_metadata, is_metadata_path, request_counts
 from .protocol import ApiRequest
 from .sts import run_sts_action
 from . import faults
@@ -296,10 +296,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         state = self.server.state
         kind, _role = classify(path)
         state.count_request(ACTION_NAMES[kind])
+        counts = request_counts(kind, self.headers.get)
         if not state.setting('metadata_enabled'):
-            state.count_metadata(kind, 'unavailable')
+            state.count_metadata(*(counts + ['unavailable']))
             self._drop_connection('metadata disabled')
             return
+        state.count_metadata(*counts)
         fault = state.pop_fault('metadata')
         if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
             if self._metadata_transport_fault(fault):
