@@ -18,10 +18,11 @@ import urllib.request
 
 import pytest
 
-from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_STS_ACCESS_KEY_ID,
-                              DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, EmulatorError, start_emulator)
+from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ECS_ROLE_NAME, DEMO_OIDC_PROVIDER_ARN,
+                              DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
+                              DEMO_STS_SECURITY_TOKEN, EmulatorError, start_emulator)
 
-from emulator_signing import v1, v3
+from emulator_signing import assume_role_v3, metadata, oidc_get, oidc_params, v1, v3
 
 KEY = (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
 
@@ -109,9 +110,19 @@ def test_verbose_logs_to_stderr_without_secrets():
         v3(emu, DEMO_STS_ACCESS_KEY_ID, 'wrong', token=DEMO_STS_SECURITY_TOKEN)
         emu.inject('reset')
         _ignore_errors(lambda: v1(emu, *KEY))
+        issued = assume_role_v3(emu, *KEY, {'RoleArn': DEMO_ROLE_ARN, 'RoleSessionName': 'log-test'}).json()['Credentials']
+        oidc = oidc_get(emu, oidc_params(DEMO_ROLE_ARN, DEMO_OIDC_PROVIDER_ARN, DEMO_OIDC_TOKEN)).json()['Credentials']
+        token = metadata(emu, 'PUT', '/latest/api/token', {'X-aliyun-ecs-metadata-token-ttl-seconds': '60'}).body.decode()
+        ecs = metadata(emu, 'GET', '/latest/meta-data/ram/security-credentials/' + DEMO_ECS_ROLE_NAME,
+                       {'X-aliyun-ecs-metadata-token': token}).json()
     log = emu.stderr_output()
     assert '"GET /?..." 200' in log and '"POST /" 400' in log
-    for secret in (DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, 'EmulatorDemoStsToken', DEMO_ACCESS_KEY_SECRET, 'Signature='):
+    assert '"PUT /latest/api/token" 200' in log
+    secrets = [DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, 'EmulatorDemoStsToken', DEMO_ACCESS_KEY_SECRET, 'Signature=',
+               DEMO_OIDC_TOKEN[:40], token]
+    for creds in (issued, oidc, ecs):
+        secrets += [creds['AccessKeySecret'], creds['SecurityToken']]
+    for secret in secrets:
         assert secret not in log
     assert 'Traceback' not in log
 
