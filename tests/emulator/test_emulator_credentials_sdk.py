@@ -177,8 +177,7 @@ def test_tea_openapi_v3_assume_role_and_anonymous_oidc(emulator):
                                                   'OIDCToken': DEMO_OIDC_TOKEN, 'RoleSessionName': 'openapi-oidc'})
     body = anonymous.call_api(sts_params('AssumeRoleWithOIDC', 'Anonymous'), request, runtime_models.RuntimeOptions())['body']
     assert body['Credentials']['AccessKeyId'].startswith('STS.') and body['OIDCTokenInfo']['Issuer']
+    refused = openapi_utils.OpenApiRequest(query={'RoleArn': UNASSUMABLE_ROLE_ARN, 'RoleSessionName': 'nope'})
     with pytest.raises(Exception) as info:
-        signed.call_api(sts_params('AssumeRole', 'AK'), openapi_utils.OpenApiRequest(query={'RoleArn': UNASSUMABLE_ROLE_ARN,
-                                                                                          'RoleSessionName': 'nope'}),
-                        runtime_models.RuntimeOptions())
+        signed.call_api(sts_params('AssumeRole', 'AK'), refused, runtime_models.RuntimeOptions())
     assert (info.value.code, info.value.status_code) == ('NoPermission', 403)

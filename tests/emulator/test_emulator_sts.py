@@ -120,8 +120,8 @@ def test_sts_keys_may_assume_roles_too(emulator):
 def test_cross_account_role_sees_the_roles_account(emulator):
     other = (OTHER_ACCOUNT_ACCESS_KEY_ID, OTHER_ACCOUNT_ACCESS_KEY_SECRET)
     assert instance_count(v3(emulator, *other)) == 1
-    response = assume_role_v3(emulator, *other, {'RoleArn': UNASSUMABLE_ROLE_ARN, 'RoleSessionName': 'x-acct',
-                                                  'DurationSeconds': '43200'})
+    params = {'RoleArn': UNASSUMABLE_ROLE_ARN, 'RoleSessionName': 'x-acct', 'DurationSeconds': '43200'}
+    response = assume_role_v3(emulator, *other, params)
     creds = credentials_of(response)
     assert response.json()['AssumedRoleUser']['Arn'] == 'acs:ram::1000000000000001:assumed-role/cas-gate-admin/x-acct'
     assert abs(expiration_epoch(creds['Expiration']) - (time.time() + 43200)) <= 5
@@ -276,7 +276,7 @@ def test_oidc_errors(emulator, case):
     overrides, status, code, message = OIDC_ERRORS[case]
     args = dict(role_arn=DEMO_ROLE_ARN, provider_arn=DEMO_OIDC_PROVIDER_ARN, token=DEMO_OIDC_TOKEN)
     args.update(overrides)
-    params = oidc_params(args.pop('role_arn'), args.pop('provider_arn'), args.pop('token'), **args)
+    params = oidc_params(**args)
     assert_sts_error(oidc_get(emulator, params), status, code, message)
     assert emulator.counters()['credentials_issued'] == {}
 
