@@ -1,7 +1,15 @@
 # seed.alicloud_cas — developer entry points. Needs only Python 3.11+ and git.
-#   make demo   gating playbook against the embedded emulator
-#   make test   the whole suite: sanity, unit, emulator, integration
-#   make bench  API calls and wall time at scale (see docs/performance.md)
+#   make demo    gating playbook against the embedded emulator
+#   make test    the whole suite: sanity, unit, emulator, integration, ee, lint, matrix
+#   make lint    ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint
+#   make matrix  unit, emulator and integration tests again on the oldest supported ansible-core (2.16)
+#   make ee      an execution environment built with ansible-builder gets requests and jmespath
+#   make bench   API calls and wall time at scale (see docs/performance.md)
+#
+# Virtual environments: .venv (the tests, tests/requirements.txt: the newest ansible-core for this Python),
+# build/venvs/tools (ansible-lint, antsibull-*, ansible-builder: tests/requirements-tools.txt) and
+# build/venvs/core-X.Y (make matrix: tests/requirements-X.Y.txt). build/ is ignored by git and by
+# ansible-galaxy collection build; `make clean` keeps the venvs, `make distclean` removes them too.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,14 +22,42 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 
-.PHONY: demo test sanity unit integration bench venv link doc-check clean
+VENVS := $(ROOT)/build/venvs
+TOOLS := $(VENVS)/tools
+TOOLS_BIN := $(TOOLS)/bin
+TOOLS_STAMP := $(TOOLS)/.installed
+# ansible-core releases `make matrix` tests on, each pinned in tests/requirements-X.Y.txt. The main venv
+# already runs the newest one for Python 3.11 (2.19; 2.20 and later need Python 3.12). For all of them:
+#   make matrix MATRIX="2.16 2.17 2.18"
+MATRIX ?= 2.16
+MATRIX_STAMPS := $(foreach v,$(MATRIX),$(VENVS)/core-$(v)/.installed)
+
+.PHONY: demo test sanity unit integration ee lint lint-ansible lint-changelog lint-docs matrix bench venv tools \
+	link doc-check clean distclean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt tests/requirements.txt
+$(STAMP): requirements.txt tests/requirements.txt tests/requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r tests/requirements.txt
+	touch $@
+
+# Linters and ansible-builder, apart from the test venvs so that their dependencies move no test pin.
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): tests/requirements-tools.txt
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS_BIN)/python -m pip install --quiet --upgrade pip
+	$(TOOLS_BIN)/python -m pip install --quiet -r tests/requirements-tools.txt
+	touch $@
+
+$(VENVS)/core-%/.installed: requirements.txt tests/requirements-test.txt tests/requirements-%.txt
+	rm -rf $(VENVS)/core-$*
+	$(PYTHON) -m venv $(VENVS)/core-$*
+	$(VENVS)/core-$*/bin/python -m pip install --quiet --upgrade pip
+	$(VENVS)/core-$*/bin/python -m pip install --quiet -r tests/requirements-$*.txt
 	touch $@
 
 # ansible-core and ansible-test need the collection at .../ansible_collections/seed/alicloud_cas.
@@ -35,12 +71,14 @@ demo: venv link
 	cd $(ROOT) && ANSIBLE_PYTHON_INTERPRETER=$(PY) $(PY) -m emulator.run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
 
 # Runs every part even when one fails, then fails if any did.
+TEST_PARTS := sanity unit integration ee lint matrix
+
 test: venv link
-	@status=0; \
-	$(MAKE) --no-print-directory sanity || status=1; \
-	$(MAKE) --no-print-directory unit || status=1; \
-	$(MAKE) --no-print-directory integration || status=1; \
-	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above)"; fi; \
+	@status=0; failed=; \
+	for part in $(TEST_PARTS); do \
+		$(MAKE) --no-print-directory $$part || { status=1; failed="$$failed $$part"; }; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED:$$failed (see above)"; fi; \
 	exit $$status
 
 unit: venv link
@@ -52,8 +90,55 @@ integration: venv link
 sanity: venv link
 	cd $(ROOT) && $(PY) tests/sanity/run_sanity.py
 
+# The collection in an execution environment: ansible-builder create, then the context's galaxy and
+# introspection steps replayed without a container runtime.
+ee: venv tools
+	cd $(ROOT) && ANSIBLE_BUILDER=$(TOOLS_BIN)/ansible-builder $(PYTEST) -q tests/ecosystem
+
+# The same tests on every ansible-core in MATRIX (each in its own venv), one after the other.
+matrix: link $(MATRIX_STAMPS)
+	@status=0; \
+	for v in $(MATRIX); do \
+		py=$(VENVS)/core-$$v/bin/python; \
+		version=$$($$py -c 'import ansible.release; print(ansible.release.__version__)'); \
+		echo "+ ansible-core $$version: unit, emulator and integration tests"; \
+		case "$$version" in "$$v".*) ;; *) echo "make matrix: expected ansible-core $$v, found $$version"; status=1; continue;; esac; \
+		(cd $(ROOT) && $$py -m pytest -p no:cacheprovider -q tests/unit tests/emulator tests/integration) || status=1; \
+	done; \
+	exit $$status
+
+# Every lint runs even when one fails, then fails if any did.
+LINTS := lint-ansible lint-changelog lint-docs
+
+lint: tools link
+	@status=0; \
+	for part in $(LINTS); do $(MAKE) --no-print-directory $$part || status=1; done; \
+	exit $$status
+
+# Every playbook and example (ansible-lint finds them in the files git tracks), profile production (.ansible-lint).
+# VIRTUAL_ENV and ANSIBLE_HOME keep its cache in the tools venv, not in the checkout or ~/.ansible.
+lint-ansible: tools link
+	cd $(ROOT) && PATH=$(TOOLS_BIN):$$PATH VIRTUAL_ENV=$(TOOLS) ANSIBLE_HOME=$(TOOLS)/ansible-home $(TOOLS_BIN)/ansible-lint --nocolor
+
+lint-changelog: tools
+	cd $(ROOT) && $(TOOLS_BIN)/antsibull-changelog lint
+
+# ---- docs checks -----------------------------------------------------------------------------------------
+# The plugin documentation as the Ansible docsite renders it (schema, markup, references), from the
+# collection at build/ansible_collections/seed/alicloud_cas.
+# DOCS CHECKS GO HERE: `$(PY) tools/plugin_docs.py --check` (docs/plugins/ up to date) is to be added
+# to this recipe.
+lint-docs: tools link
+	cd $(ROOT) && PATH=$(TOOLS_BIN):$$PATH $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLL)
+# -----------------------------------------------------------------------------------------------------------
+
 bench: venv link
 	cd $(ROOT) && $(PY) benchmarks/run.py
 
+# Keeps the venvs under build/venvs (slow to make); distclean removes them and .venv too.
 clean:
-	rm -rf build tests/output .pytest_cache
+	find build -mindepth 1 -maxdepth 1 ! -name venvs -exec rm -rf {} + 2>/dev/null || true
+	rm -rf tests/output .pytest_cache
+
+distclean: clean
+	rm -rf build $(VENV)
