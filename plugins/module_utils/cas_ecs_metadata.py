@@ -119,4 +119,3 @@ class EcsMetadata:
             raise CasCredentialError('the metadata service returned an unreadable Expiration for role %s' % role_name)
         return Credentials(data['AccessKeyId'], data['AccessKeySecret'], data['SecurityToken'],
                            '%s' % source, expiration)
-

@@ -46,7 +46,8 @@ _STS_HINTS = {
     'NoPermission': 'The AccessKey may not assume this role: grant it sts:AssumeRole and check the trust policy of '
                     'the role (which principals may assume it).',
     'EntityNotExist.Role': 'The role does not exist: check role_arn.',
-    'EntityNotExist.OIDCProvider': 'The OIDC provider does not exist: check oidc_provider_arn.',
+    'AuthenticationFail.NoPermission': 'STS does not know this OIDC provider, or the role does not trust it: check '
+                                       'oidc_provider_arn and the trust policy of the role.',
     'AuthenticationFail.OIDCToken': 'The OIDC token was refused (expired, or not issued for this provider): check '
                                     'oidc_token_file and that the token is refreshed.',
     'InvalidParameter.DurationSeconds': 'role_duration is out of range for this role (900 up to the role\'s maximum '
