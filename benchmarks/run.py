@@ -30,7 +30,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, 'build'))
 
-from emulator.testing import start_emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET  # noqa: E402
+from emulator.testing import start_emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ROLE_ARN  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
 CAS = ['cas-member-demo-root', 'cas-member-demo-sub-nearly-full', 'cas-member-demo-expiring',
@@ -42,17 +42,58 @@ def many_cas_fixtures(count):
     instances = [{'InstanceId': 'cas-member-bench-%03d' % i, 'Status': 'USED', 'Type': 'SUB_ROOT',
                   'CertTotalCount': 100, 'CertIssuedCount': i, 'BeforeTime': '-10d', 'AfterTime': '+300d',
                   'UseExpireTime': '+300d', 'Identifier': '%032x' % i} for i in range(count)]
-    return {'access_keys': [{'id': DEMO_ACCESS_KEY_ID, 'secret': DEMO_ACCESS_KEY_SECRET}], 'instances': instances}
+    return {'access_keys': [{'id': DEMO_ACCESS_KEY_ID, 'secret': DEMO_ACCESS_KEY_SECRET}], 'instances': instances,
+            'roles': [{'arn': DEMO_ROLE_ARN, 'max_session_duration': 3600,
+                       'trusted_accounts': [DEMO_ROLE_ARN.split(':')[3]]}]}
 
 
-def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='scale.yml'):
+PROBE_LOOKUP = """
+from __future__ import annotations
+DOCUMENTATION = r'''
+name: %(name)s
+short_description: benchmark probe, calls no API
+description: [The cost of loading a collection lookup in a worker, without calling anything.]
+author: [seed.alicloud_cas contributors (@seed)]
+options:
+  _terms: {description: CA instance IDs., required: true, type: list, elements: str}
+extends_documentation_fragment: [seed.alicloud_cas.connection, seed.alicloud_cas.connection.plugins]
+'''
+from ansible.plugins.lookup import LookupBase
+%(imports)s
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        return [{'instance_id': t} for t in terms]
+"""
+
+
+def write_probe_collection(workdir):
+    """A throwaway collection with two no-API lookups that carry this collection's option docs.
+
+    ``docs_only`` pays what Ansible spends in each worker on a collection lookup's documentation
+    (YAML, fragments); ``docs_and_code`` also imports the client modules a cache hit uses (compiled
+    from source in every worker: the collection loader keeps no bytecode). Together they split the
+    per-host cost of the real lookup into Ansible's share and the collection's own.
+    """
+    root = os.path.join(workdir, 'probe')
+    plugins = os.path.join(root, 'ansible_collections', 'benchprobe', 'noapi', 'plugins', 'lookup')
+    os.makedirs(plugins)
+    imports = ('from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_lookup import CasLookupBase  # noqa\n'
+               'from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_cache, cas_client  # noqa\n')
+    for name, code in (('docs_only', ''), ('docs_and_code', imports)):
+        with open(os.path.join(plugins, name + '.py'), 'w') as handle:
+            handle.write(PROBE_LOOKUP % {'name': name, 'imports': code})
+    return root
+
+
+def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='scale.yml', role_arn=''):
     inventory = os.path.join(workdir, 'hosts-%d.ini' % hosts)
     with open(inventory, 'w') as handle:
         handle.write('[all]\n' + ''.join('h%04d ansible_connection=local\n' % i for i in range(hosts)))
     cache_dir = tempfile.mkdtemp(dir=workdir, prefix='cache-')
     evars = {'bench_endpoint': emu.url, 'bench_sdk_endpoint': emu.host_port, 'bench_key_id': DEMO_ACCESS_KEY_ID,
              'bench_key_secret': DEMO_ACCESS_KEY_SECRET, 'bench_cas': cas, 'bench_lookup': lookup,
-             'bench_cache_ttl': cache_ttl}
+             'bench_cache_ttl': cache_ttl, 'bench_role_arn': role_arn}
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w') as handle:
         json.dump(evars, handle)
@@ -60,7 +101,9 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
     # a normal installation keeps bytecode, so the benchmark does too.
     env = dict((k, v) for k, v in os.environ.items()
                if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_')) and k != 'PYTHONDONTWRITEBYTECODE')
-    env.update({'ANSIBLE_COLLECTIONS_PATH': os.path.join(ROOT, 'build'), 'ALICLOUD_CAS_CACHE_DIR': cache_dir,
+    probe = os.path.join(workdir, 'probe')
+    env.update({'ANSIBLE_COLLECTIONS_PATH': os.pathsep.join([os.path.join(ROOT, 'build'), probe]),
+                'ALICLOUD_CAS_CACHE_DIR': cache_dir, 'ALIBABA_CLOUD_STS_ENDPOINT': emu.url,
                 'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOST_KEY_CHECKING': 'false',
                 'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'), 'ANSIBLE_RETRY_FILES_ENABLED': 'false',
                 'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.minimal', 'HOME': workdir})
@@ -73,6 +116,7 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
     counters = emu.counters()
     failed_hosts = sum(1 for line in proc.stdout.splitlines() if ' | FAILED' in line)
     return {'wall': wall, 'calls': sum(counters['calls_by_action'].values()), 'throttled': counters['throttled'],
+            'sts_calls': counters['calls_by_action'].get('AssumeRole', 0),
             'failed_hosts': failed_hosts, 'rc': proc.returncode}
 
 
@@ -95,22 +139,27 @@ def scale_scenarios(quick, workdir, variant_filter=None):
         fixtures = many_cas_fixtures(ncas) if ncas > len(CAS) else None
         cas = ['cas-member-bench-%03d' % i for i in range(ncas)] if fixtures else CAS[:ncas]
         with start_emulator(fixtures=fixtures, qps=10) as emu:
-            variants = [('no-API lookup (baseline)', 'none', 30),
-                        ('seed.alicloud_cas, cache on (default)', 'seed.alicloud_cas.ca_instance_status', 30),
-                        ('seed.alicloud_cas, cache off (naive)', 'seed.alicloud_cas.ca_instance_status', 0),
-                        ('official SDK, naive lookup', 'sdk_ca_instance_status', 0)]
+            variants = [('no-API lookup (baseline)', 'none', 30, ''),
+                        ('probe: collection lookup, docs only', 'benchprobe.noapi.docs_only', 30, ''),
+                        ('probe: collection lookup, docs + client code', 'benchprobe.noapi.docs_and_code', 30, ''),
+                        ('seed.alicloud_cas, cache on (default)', 'seed.alicloud_cas.ca_instance_status', 30, ''),
+                        ('seed.alicloud_cas, RAM role, cache on', 'seed.alicloud_cas.ca_instance_status', 30,
+                         DEMO_ROLE_ARN),
+                        ('seed.alicloud_cas, cache off (naive)', 'seed.alicloud_cas.ca_instance_status', 0, ''),
+                        ('official SDK, naive lookup', 'sdk_ca_instance_status', 0, '')]
             base = None
-            for label, lookup, ttl in variants:
+            for label, lookup, ttl, role in variants:
                 if variant_filter and lookup != 'none' and not any(f in label for f in variant_filter):
                     continue
-                r = run_play(emu, workdir, hosts, cas, lookup, ttl)
+                r = run_play(emu, workdir, hosts, cas, lookup, ttl, role_arn=role)
                 base = r['wall'] if base is None else base
-                target = '%.1f' % (base + ncas / 10.0 + 2) if lookup != 'none' else ''
-                rows.append(('%d x %d' % (hosts, ncas), label, r['calls'], r['throttled'], r['failed_hosts'],
-                             '%.1f' % r['wall'], target))
+                target = '%.1f' % (base + ncas / 10.0 + 2) if lookup.startswith(('seed', 'sdk')) else ''
+                rows.append(('%d x %d' % (hosts, ncas), label, r['calls'], r['sts_calls'], r['throttled'],
+                             r['failed_hosts'], '%.1f' % r['wall'], target))
                 print('  done: %d hosts x %d CAs, %s: %.1f s' % (hosts, ncas, label, r['wall']), file=sys.stderr)
     table('Plays (forks 20, emulator limit 10 requests/s)',
-          ('hosts x CAs', 'variant', 'API calls', 'throttled', 'hosts failed', 'wall s', 'target s'), rows)
+          ('hosts x CAs', 'variant', 'API calls', 'of which STS', 'throttled', 'hosts failed', 'wall s', 'target s'),
+          rows)
 
 
 def client_cost(calls):
@@ -161,6 +210,7 @@ def main():
                                                                    stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines()[0]))
     print('command: %s %s' % (os.path.relpath(sys.argv[0], ROOT), ' '.join(sys.argv[1:])))
     workdir = tempfile.mkdtemp(prefix='cas-bench-')
+    write_probe_collection(workdir)
     try:
         if args.only in (None, 'client'):
             client_cost(200)

@@ -120,8 +120,21 @@ class CasClient:
                     raise
                 refreshed = True
 
-    def sts_call(self, sts, action, params, credentials=None):
-        """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC)."""
+    def limiter_for(self, identity):
+        """A rate limiter for another caller identity (STS calls), in the same shared directory; None without one."""
+        if self.limiter is None or not hasattr(self.limiter, 'path'):
+            return None
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import RateLimiter
+        return RateLimiter(os.path.dirname(self.limiter.path), identity, self.config.rate_limit,
+                           max_flight=self.config.timeout + 1.0)
+
+    def sts_call(self, sts, action, params, credentials=None, identity=None):
+        """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC).
+
+        Paced by the shared rate limiter under ``identity`` (the caller's), like CAS calls: many
+        workers that all need credentials at once must not be throttled by STS.
+        """
+        limiter = self.limiter_for('sts|%s' % identity) if identity else None
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
         transport = self._sts_transports.get(sts.base_url)
         if transport is None:
@@ -131,7 +144,7 @@ class CasClient:
         if credentials is not None:
             signer = V3Signer(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
             return self._send(lambda: signer.sign(sts.host, action, STS_VERSION, params), sts.base_url, transport,
-                              action, None)
+                              action, limiter)
 
         def encode(pairs):
             return '&'.join('%s=%s' % (percent_encode(k), percent_encode(pairs[k])) for k in sorted(pairs))
@@ -144,7 +157,7 @@ class CasClient:
                          Timestamp=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
             return encode(query), {'host': sts.host, 'x-acs-action': action, 'x-acs-version': STS_VERSION,
                                    'content-type': 'application/x-www-form-urlencoded'}
-        return self._send(unsigned, sts.base_url, transport, action, None, body=body)
+        return self._send(unsigned, sts.base_url, transport, action, limiter, body=body)
 
     def metadata(self, endpoint, environ, retries=1):
         """The ECS metadata service at ``endpoint``, through a transport with 1-second timeouts and no proxy."""

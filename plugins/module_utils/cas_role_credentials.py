@@ -39,6 +39,7 @@ STS_VPC_ENV = 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED'
 CACHE_CREDENTIALS_ENV = 'ALICLOUD_CAS_CACHE_CREDENTIALS'
 MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 43200, 3600
 REFRESH_MARGIN = 900  # seconds before expiry, as the official library (less for short sessions)
+FAILURE_MEMORY = 5.0  # seconds for which a failed fetch answers the other threads of the process
 _ROLE_ARN = re.compile(r'^acs:ram::\d*:role/[A-Za-z0-9._@/+=,-]+$', re.IGNORECASE)
 _SESSION_NAME = re.compile(r'^[A-Za-z0-9._@-]{2,64}$')
 
@@ -203,6 +204,7 @@ class TemporaryProvider:
         self._clock = clock
         self._lock = threading.Lock()
         self._current = None
+        self._failure = None
         self._secrets = []
 
     def _key(self):
@@ -211,7 +213,15 @@ class TemporaryProvider:
     def get(self, client):
         with self._lock:
             if self._current is None or self._clock() >= self._current[1]:
-                self._current = self.store.fetch(self._key(), lambda: self._fetch_fresh(client), self._clock)
+                if self._failure is not None and self._clock() - self._failure[1] < FAILURE_MEMORY:
+                    # Threads of this process waiting for the same fetch get its error, not a call of their own.
+                    raise self._failure[0]
+                try:
+                    self._current = self.store.fetch(self._key(), lambda: self._fetch_fresh(client), self._clock)
+                except CasError as error:
+                    self._failure = (error, self._clock())
+                    raise
+                self._failure = None
                 creds = self._current[0]
                 self._secrets.extend(s for s in creds.secrets() if s not in self._secrets)
             return self._current[0]
@@ -308,7 +318,7 @@ class RamRoleArnProvider(TemporaryProvider):
         if self.external_id:
             params['ExternalId'] = self.external_id
         try:
-            data = client.sts_call(self.sts, 'AssumeRole', params, base)
+            data = client.sts_call(self.sts, 'AssumeRole', params, base, identity=self.base.identity)
         except CasError as error:
             raise self._wrap('Assuming RAM role %s with %s (STS AssumeRole at %s)' % (self.role_arn, self.base.source,
                                                                                       self.sts.host), error) from None
@@ -358,7 +368,7 @@ class OidcRoleProvider(TemporaryProvider):
         params = {'RoleArn': self.role_arn, 'OIDCProviderArn': self.provider_arn, 'OIDCToken': self.token(),
                   'RoleSessionName': self.session_name, 'DurationSeconds': str(self.duration)}
         try:
-            data = client.sts_call(self.sts, 'AssumeRoleWithOIDC', params, None)
+            data = client.sts_call(self.sts, 'AssumeRoleWithOIDC', params, None, identity=self.identity)
         except CasError as error:
             raise self._wrap('Assuming RAM role %s with the OIDC token of %s (STS AssumeRoleWithOIDC at %s)'
                              % (self.role_arn, self.provider_arn, self.sts.host), error) from None

@@ -45,9 +45,11 @@ class FakeSts:
         self.lifetime = lifetime
         self.error = error
         self.calls = []
+        self.identities = []
 
-    def sts_call(self, sts, action, params, credentials):
+    def sts_call(self, sts, action, params, credentials, identity=None):
         self.calls.append((sts.host, action, dict(params), credentials))
+        self.identities.append(identity)
         if self.error:
             raise self.error
         n = len(self.calls)
@@ -108,6 +110,20 @@ def test_sts_error_names_the_source_and_the_role():
     text = str(err.value)
     assert ROLE in text and 'options' in text and 'NoPermission' in text and 'REQ-1' in text
     assert 'trust policy' in text and 'base-secret' not in text
+
+
+def test_a_failed_fetch_answers_the_other_threads_for_a_few_seconds():
+    clock = Clock()
+    sts = FakeSts(clock, error=CasApiError('AssumeRole failed with Throttling.User', code='Throttling.User'))
+    provider = RamRoleArnProvider(BASE, ROLE, sts=StsEndpoint('https://s', 's'), clock=clock)
+    for _attempt in range(3):
+        with pytest.raises(CasCredentialError):
+            provider.get(sts)
+    assert len(sts.calls) == 1 and sts.identities == ['LTAIbase']  # paced under the base identity
+    clock.now += 6
+    with pytest.raises(CasCredentialError):
+        provider.get(sts)
+    assert len(sts.calls) == 2
 
 
 @pytest.mark.parametrize('kwargs, option', [
