@@ -13,7 +13,7 @@ the kernel drops when a process dies: a crashed worker never blocks the others.
   action and parameters. Entries hold the service's JSON body and nothing else:
   no secret, no token. ``single_flight`` makes concurrent workers asking for the
   same key wait for one API call instead of all calling.
-* :class:`RateLimiter` lets at most N calls per AccessKey and endpoint start in
+* :class:`~cas_rate_limit.RateLimiter` (built lazily) lets at most N calls per AccessKey and endpoint start in
   any sliding window of one second (plus a safety margin), across processes.
 
 Standard library only; POSIX only (``fcntl``). Where ``fcntl`` or a safe
@@ -208,76 +208,31 @@ class ResultCache:
             lock.release()
 
 
-class RateLimiter:
-    """At most ``count`` calls in any sliding ``window`` (seconds), shared through a file.
+class _LazyLimiter:
+    """The :class:`~cas_rate_limit.RateLimiter`, built (and its code loaded) when a call first needs a slot.
 
-    A token bucket with a burst of N plus refill lets N+1 calls through in some
-    one-second interval; a sliding window over recorded call times does not.
-
-    The service counts a call when it *arrives*, which is somewhere between the
-    moment a worker took its slot and the moment the answer came back; on a
-    loaded controller that gap can be long. So a call is counted at its latest
-    possible arrival: "now" while it is in flight (:meth:`acquire` returns a
-    token, :meth:`release` records the completion time), its completion time
-    after. In-flight entries of a crashed worker count for at most
-    ``max_flight`` seconds. ``margin`` adds a little more room on top.
+    A worker answered from the cache never sends, so it never pays for the limiter's code.
     """
 
-    def __init__(self, directory, identity, rate, margin=0.05, max_flight=30.0, clock=time.time, sleep=time.sleep):
-        self.window = max(1.0, 1.0 / rate)
-        self.count = max(1, int(round(rate * self.window)))
-        self.span = self.window + margin
-        self.max_flight = max_flight
-        self.path = os.path.join(directory, 'rate-%s.json' % _hash('rate', identity))
-        self._clock = clock
-        self._sleep = sleep
-        self.waited = 0.0
+    def __init__(self, *args, **kwargs):
+        self._spec = (args, kwargs)
+        self._limiter = None
 
-    def _update(self, change):
-        """Run ``change(entries, now)`` under the file lock; it returns (entries to keep, result)."""
-        lock = _FileLock(self.path + '.lock')
-        try:
-            lock.acquire(60.0)
-            now = self._clock()
-            raw = _read_private(self.path)
-            try:
-                entries = [(str(t), float(s), bool(d)) for t, s, d in json.loads(raw.decode('utf-8'))] if raw else []
-            except (ValueError, TypeError, UnicodeDecodeError):
-                entries = []
-            entries, result = change(entries, now)
-            _write_private(self.path, json.dumps(entries).encode('utf-8'))
-            return result
-        finally:
-            lock.release()
-
-    def _effective(self, entry, now):
-        _token, stamp, done = entry
-        return stamp if done else min(now, stamp + self.max_flight)
+    def get(self):
+        if self._limiter is None:
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
+            self._limiter = RateLimiter(*self._spec[0], **self._spec[1])
+        return self._limiter
 
     def acquire(self):
-        """Wait for a slot; return the token to :meth:`release` when the call is answered."""
-        token = os.urandom(6).hex()
-
-        def take(entries, now):
-            live = [e for e in entries if now - self.span < self._effective(e, now) <= now + self.span]
-            if len(live) < self.count:
-                return live + [(token, now, False)], None
-            times = sorted(self._effective(e, now) for e in live)
-            return live, times[-self.count] + self.span - now
-
-        while True:
-            delay = self._update(take)
-            if delay is None:
-                return token
-            delay = max(delay, _POLL)
-            self.waited += delay
-            self._sleep(delay)
+        return self.get().acquire()
 
     def release(self, token):
-        """Record that the call of ``token`` was answered (or failed) now."""
-        def finish(entries, now):
-            return [(t, now, True) if t == token else (t, s, d) for t, s, d in entries], None
-        self._update(finish)
+        return self.get().release(token)
+
+    @property
+    def path(self):
+        return self.get().path
 
 
 def shared_cache_and_limiter(config, access_key_id, environ=None):
@@ -289,5 +244,5 @@ def shared_cache_and_limiter(config, access_key_id, environ=None):
     if problem:
         return None, None, 'The result cache and rate limiter are off because %s.' % problem
     cache = ResultCache(directory, config.cache_ttl) if config.cache_ttl > 0 else None
-    limiter = RateLimiter(directory, access_key_id, config.rate_limit, max_flight=config.timeout + 1.0)
+    limiter = _LazyLimiter(directory, access_key_id, config.rate_limit, max_flight=config.timeout + 1.0)
     return cache, limiter, None

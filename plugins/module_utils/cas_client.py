@@ -10,14 +10,12 @@ No Ansible objects in here: modules, plugins and unit tests all use it through
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
 import sys
 import time
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_provider
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
-    CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError, hint_for, redact)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasApiError, CasConfigError, CasNotFoundError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
 
 API_VERSION = '2020-06-30'
@@ -102,131 +100,27 @@ class CasClient:
     def secrets(self):
         return self._provider.secrets() if self._provider else ()
 
+    def _wire(self):
+        # Sending, parsing and error mapping are loaded only when a call is made: Ansible compiles collection
+        # code from source in every forked worker, and a worker answered from the cache needs none of it.
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_wire import Wire
+        return Wire(self)
+
     def call(self, action, params):
         """One CAS API call with retries; returns the parsed JSON body (a dict)."""
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
-        refreshed = False
-        while True:
-            creds = self.credentials
-            signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
-            transport = self.transport  # built (requests imported) before taking a slot of the rate limit
-            try:
-                return self._send(lambda: signer.sign(self.config.host, action, API_VERSION, params),
-                                  self.config.base_url, transport, action, self.limiter)
-            except CasApiError as error:
-                # Temporary credentials the service calls expired (clock drift, revoked early): fetch new ones once.
-                if refreshed or not self.provider.temporary or not (error.code or '').startswith(EXPIRED_CODES) \
-                        or not self.provider.invalidate():
-                    raise
-                refreshed = True
-
-    def limiter_for(self, identity):
-        """A rate limiter for another caller identity (STS calls), in the same shared directory; None without one."""
-        if self.limiter is None or not hasattr(self.limiter, 'path'):
-            return None
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import RateLimiter
-        return RateLimiter(os.path.dirname(self.limiter.path), identity, self.config.rate_limit,
-                           max_flight=self.config.timeout + 1.0)
+        return self._wire().call(action, params)
 
     def sts_call(self, sts, action, params, credentials=None, identity=None):
-        """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC).
-
-        Paced by the shared rate limiter under ``identity`` (the caller's), like CAS calls: many
-        workers that all need credentials at once must not be throttled by STS.
-        """
-        limiter = self.limiter_for('sts|%s' % identity) if identity else None
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
-        transport = self._sts_transports.get(sts.base_url)
-        if transport is None:
-            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-            transport = RequestsTransport(verify=self.config.verify, timeout=self.config.timeout, base_url=sts.base_url)
-            self._sts_transports[sts.base_url] = transport
-        if credentials is not None:
-            signer = V3Signer(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
-            return self._send(lambda: signer.sign(sts.host, action, STS_VERSION, params), sts.base_url, transport,
-                              action, limiter)
-
-        def encode(pairs):
-            return '&'.join('%s=%s' % (percent_encode(k), percent_encode(pairs[k])) for k in sorted(pairs))
-
-        # The parameters (the OIDC token among them) go in a form body, never in the URL that errors may quote.
-        body = encode(params).encode('ascii')
-
-        def unsigned():
-            query = dict(Action=action, Version=STS_VERSION, Format='JSON', SignatureNonce=new_nonce(),
-                         Timestamp=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
-            return encode(query), {'host': sts.host, 'x-acs-action': action, 'x-acs-version': STS_VERSION,
-                                   'content-type': 'application/x-www-form-urlencoded'}
-        return self._send(unsigned, sts.base_url, transport, action, limiter, body=body)
+        """One STS call (2015-04-01), signed with ``credentials`` or unsigned (AssumeRoleWithOIDC), paced."""
+        return self._wire().sts_call(sts, action, params, credentials, identity)
 
     def metadata(self, endpoint, environ, retries=1):
-        """The ECS metadata service at ``endpoint``, through a transport with 1-second timeouts and no proxy."""
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import TIMEOUT, EcsMetadata
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-        transport = self._sts_transports.get(endpoint)
-        if transport is None:
-            transport = self._sts_transports[endpoint] = RequestsTransport(verify=True, timeout=TIMEOUT)
-        return EcsMetadata(endpoint, transport, environ, retries=retries, sleep=self._sleep)
+        """The ECS metadata service at ``endpoint`` (1-second timeouts, no proxy)."""
+        return self._wire().metadata(endpoint, environ, retries)
 
-    def _send(self, sign, base_url, transport, action, limiter, body=b''):
-        """Send ``sign()``'s request (fresh date and nonce per attempt) with the retry policy; the parsed body."""
-        attempt = 0
-        while True:
-            slot = limiter.acquire() if limiter is not None else None
-            # A fresh date and nonce on every attempt: a replayed nonce is refused.
-            query, headers = sign()
-            headers['user-agent'] = user_agent()
-            headers['accept'] = 'application/json'
-            self.attempts += 1
-            try:
-                try:
-                    response = transport.request('POST', '%s/?%s' % (base_url, query), headers, headers['host'], body)
-                finally:
-                    if slot is not None:
-                        limiter.release(slot)
-                return self._parse(action, response)
-            except CasError as error:
-                if not self.policy.should_retry(attempt, error):
-                    if attempt:
-                        error.message = '%s (gave up after %d attempts)' % (error.message.rstrip('.'), attempt + 1)
-                    raise
-                self._sleep(self.policy.delay(attempt, error))
-                attempt += 1
-
-    def _parse(self, action, response):
-        request_id = response.headers.get('x-acs-request-id')
-        status = response.status
-        try:
-            data = json.loads(response.body.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
-            content_type = response.headers.get('content-type', '')
-            if 'html' in content_type or response.body.lstrip()[:1] == b'<':
-                raise CasResponseError('The endpoint answered with an HTML page instead of JSON, as a proxy or load '
-                                       'balancer error page does: check endpoint and any proxy in between',
-                                       http_status=status, request_id=request_id) from None
-            raise CasResponseError('The answer to %s is not valid JSON (truncated or corrupted, %d bytes): retry, and '
-                                   'check endpoint if it persists' % (action, len(response.body)),
-                                   http_status=status, request_id=request_id) from None
-        if not isinstance(data, dict):
-            raise CasResponseError('The answer to %s is JSON but not an object: the answer does not have the '
-                                   'documented shape' % action, http_status=status, request_id=request_id)
-        request_id = data.get('RequestId') if isinstance(data.get('RequestId'), str) else request_id
-        if status >= 400 or ('Code' in data and 'InstanceStatusList' not in data):
-            raise self._api_error(action, data, status, request_id, response.headers)
-        return data
-
-    def _api_error(self, action, data, status, request_id, headers):
-        code = data.get('Code') if isinstance(data.get('Code'), str) else None
-        message = redact(data.get('Message') if isinstance(data.get('Message'), str) else '', self.secrets())
-        recommend = data.get('Recommend') if isinstance(data.get('Recommend'), str) else None
-        text = '%s failed with %s' % (action, code or 'HTTP %d' % status)
-        if message:
-            text = '%s: %s' % (text, message.rstrip('.'))
-        error = CasApiError(text, code=code, request_id=request_id, http_status=status,
-                            recommend=redact(recommend, self.secrets()), hint=hint_for(code))
-        retry_after = headers.get('x-acs-retry-after')
-        error.retry_after_ms = int(retry_after) if retry_after and retry_after.isdigit() else None
-        return error
+    def limiter_for(self, identity):
+        """A rate limiter for another caller identity (STS calls) in the same shared directory, or None."""
+        return self._wire().limiter_for(identity)
 
     def get_ca_instance_status(self, instance_id=None, identifier=None):
         """Return ``(facts list, request_id)`` for one GetCAInstanceStatus call."""

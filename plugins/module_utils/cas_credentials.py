@@ -32,7 +32,6 @@ __metaclass__ = type
 
 import hashlib
 import hmac
-import json
 import os
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
@@ -150,24 +149,6 @@ def _cli_config_path(home=None):
     return os.path.expanduser(CLI_CONFIG)
 
 
-def _read_cli_config(path):
-    try:
-        with open(path, 'rb') as handle:
-            raw = handle.read()
-    except (IOError, OSError) as exc:
-        raise CasConfigError('Cannot read the aliyun CLI configuration %s: %s. Fix its permissions or '
-                             'choose another credential source.' % (path, exc.strerror or exc), option='profile')
-    try:
-        data = json.loads(raw.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CasConfigError('The aliyun CLI configuration %s is not valid JSON (%s): fix it with '
-                             '"aliyun configure" or by hand.' % (path, exc), option='profile')
-    if not isinstance(data, dict) or not isinstance(data.get('profiles', []), list):
-        raise CasConfigError('The aliyun CLI configuration %s has an unexpected layout: expected an object '
-                             'with a "profiles" list.' % path, option='profile')
-    return data
-
-
 class _Resolver:
     """One resolution: the settings, the environment, and the home directory to read."""
 
@@ -179,40 +160,15 @@ class _Resolver:
     def opt(self, name):
         return _clean(self.settings.get(name))
 
-    # ---- role sources (built lazily; see cas_role_credentials) ------------
-    def _roles(self):
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_role_credentials
-        return cas_role_credentials
+    def roles(self):
+        """Builders of temporary-credential providers (their code is loaded only when one is configured)."""
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_role_credentials import RoleSources
+        return RoleSources(self)
 
-    def sts(self, region=None, vpc=None):
-        return self._roles().StsEndpoint.from_settings(self.settings, self.environ, region=region, vpc=vpc)
-
-    def ram_role(self, base, role_arn, source, session_name=None, duration=None, policy=None, external_id=None,
-                 sts=None):
-        roles = self._roles()
-        return roles.RamRoleArnProvider(
-            base, role_arn, session_name=session_name or self.opt('role_session_name') or _env(self.environ, ROLE_SESSION_NAME_ENV)[0],
-            duration=duration if duration is not None else self._duration(), policy=policy, external_id=external_id,
-            sts=sts or self.sts(), source=source, store=self.store())
-
-    def oidc(self, role_arn, provider_arn, token_file, source, session_name=None, sts=None):
-        return self._roles().OidcRoleProvider(
-            role_arn, provider_arn, token_file, session_name=session_name or self.opt('role_session_name')
-            or _env(self.environ, ROLE_SESSION_NAME_ENV)[0], duration=self._duration(), sts=sts or self.sts(),
-            source=source, store=self.store())
-
-    def ecs(self, role_name, source, discovered=False):
-        return self._roles().EcsRamRoleProvider(role_name, self.environ, source=source, discovered=discovered,
-                                                store=self.store())
-
-    def store(self):
-        return self._roles().CredentialStore.from_settings(self.settings, self.environ)
-
-    def _duration(self):
-        value = self.settings.get('role_duration')
-        if value is None:
-            value = _env(self.environ, ROLE_DURATION_ENV)[0]
-        return value
+    def profiles(self):
+        """The aliyun CLI configuration reader (loaded only when the file exists or a profile is named)."""
+        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cli_profile import ProfileReader
+        return ProfileReader(self)
 
     # ---- the chain -----------------------------------------------------------
     def resolve(self):
@@ -237,16 +193,16 @@ class _Resolver:
             raise CasConfigError('security_token is set but access_key_id and access_key_secret are not: '
                                  'an STS token needs its AccessKey pair.', option='security_token')
         if provider is None and profile:
-            provider = self.profile_provider(profile)
+            provider = self.profiles().named(profile)
         if provider is None and (provider_arn or token_file):
             if not (provider_arn and token_file and role_arn):
                 missing = [n for n, v in (('role_arn', role_arn), ('oidc_provider_arn', provider_arn),
                                           ('oidc_token_file', token_file)) if not v]
                 raise CasConfigError('OIDC (RRSA) credentials need role_arn, oidc_provider_arn and oidc_token_file '
                                      'together: %s missing.' % ', '.join(missing), option=missing[0])
-            return self.oidc(role_arn, provider_arn, token_file, 'OIDC role %s (options)' % role_arn)
+            return self.roles().oidc(role_arn, provider_arn, token_file, 'OIDC role %s (options)' % role_arn)
         if provider is None and ecs_role:
-            provider = self.ecs(ecs_role, 'ECS instance role %s (option ecs_role_name)' % ecs_role)
+            provider = self.roles().ecs(ecs_role, 'ECS instance role %s (option ecs_role_name)' % ecs_role)
         if provider is None:
             provider = self.environment_provider()
         if provider is None:
@@ -260,7 +216,7 @@ class _Resolver:
         else:
             where = 'option role_arn'
         if role_arn:
-            provider = self.ram_role(provider, role_arn, 'RAM role %s (%s) assumed with %s' % (role_arn, where, provider.source))
+            provider = self.roles().ram_role(provider, role_arn, 'RAM role %s (%s) assumed with %s' % (role_arn, where, provider.source))
         return provider
 
     def environment_provider(self):
@@ -272,10 +228,10 @@ class _Resolver:
                 return provider
         oidc = [_clean(env.get(name)) for name in OIDC_ENV]
         if all(oidc):
-            return self.oidc(oidc[0], oidc[1], oidc[2], 'OIDC role %s (environment ALIBABA_CLOUD_ROLE_ARN)' % oidc[0])
+            return self.roles().oidc(oidc[0], oidc[1], oidc[2], 'OIDC role %s (environment ALIBABA_CLOUD_ROLE_ARN)' % oidc[0])
         role, name = _env(env, ECS_ROLE_ENV)
         if role:
-            return self.ecs(role, 'ECS instance role %s (environment %s)' % (role, name))
+            return self.roles().ecs(role, 'ECS instance role %s (environment %s)' % (role, name))
         return None
 
     def default_profile_provider(self):
@@ -284,83 +240,7 @@ class _Resolver:
         path = _cli_config_path(self.home)
         if not os.path.exists(path):
             return None
-        data = _read_cli_config(path)
-        name = _clean(self.environ.get(PROFILE_ENV)) or _clean(data.get('current'))
-        if not name:
-            raise CasConfigError('%s names no current profile and neither profile nor %s is set: choose a profile.'
-                                 % (path, PROFILE_ENV), option='profile')
-        return self._profile(data, name, path, ())
-
-    def profile_provider(self, name):
-        path = _cli_config_path(self.home)
-        if not os.path.exists(path):
-            raise CasConfigError('profile %r was requested but %s does not exist: create it with '
-                                 '"aliyun configure --profile %s".' % (name, path, name), option='profile')
-        return self._profile(_read_cli_config(path), name, path, ())
-
-    def _profile(self, data, name, path, seen):
-        profiles = [p for p in data.get('profiles') or [] if isinstance(p, dict)]
-        match = [p for p in profiles if p.get('name') == name]
-        if not match:
-            names = ', '.join(sorted(str(p.get('name')) for p in profiles)) or 'none'
-            raise CasConfigError('Profile %r is not in %s (profiles there: %s): set profile to one of them.'
-                                 % (name, path, names), option='profile')
-        profile = match[0]
-        mode = profile.get('mode') or 'AK'
-        source = 'profile %s in %s' % (name, path)
-        if mode not in SUPPORTED_MODES:
-            if mode in KNOWN_UNSUPPORTED_MODES:
-                raise CasConfigError('Profile %r uses credential mode %s, which this collection does not support '
-                                     '(supported: %s): use another profile or credential source.'
-                                     % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
-            raise CasConfigError('Profile %r has an unknown credential mode %r (supported: %s).'
-                                 % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
-
-        def field(key):
-            return _clean(profile.get(key))
-
-        def require(*keys):
-            missing = [k for k in keys if not field(k)]
-            if missing:
-                raise CasConfigError('Profile %r in %s (mode %s) lacks %s: run "aliyun configure --profile %s --mode %s".'
-                                     % (name, path, mode, ', '.join(missing), name, mode), option='profile')
-
-        if mode in ('AK', 'StsToken', 'RamRoleArn'):
-            require('access_key_id', 'access_key_secret')
-            if mode == 'StsToken':
-                require('sts_token')
-            token = field('sts_token') if mode == 'StsToken' else None
-            base = StaticProvider(Credentials(field('access_key_id'), field('access_key_secret'), token, source))
-            if mode != 'RamRoleArn':
-                return base
-            require('ram_role_arn')
-            return self._profile_role(profile, base, source)
-        if mode == 'EcsRamRole':
-            return self.ecs(field('ram_role_name'), source, discovered=not field('ram_role_name'))
-        if mode == 'OIDC':
-            require('ram_role_arn', 'oidc_provider_arn', 'oidc_token_file')
-            return self.oidc(field('ram_role_arn'), field('oidc_provider_arn'), field('oidc_token_file'), source,
-                             session_name=field('role_session_name'), sts=self._profile_sts(profile))
-        # ChainableRamRoleArn: assume ram_role_arn with what source_profile gives.
-        require('source_profile', 'ram_role_arn')
-        if name in seen:
-            raise CasConfigError('Profile %r in %s: source_profile loops back to itself (%s).'
-                                 % (name, path, ' -> '.join(seen + (name,))), option='profile')
-        base = self._profile(data, field('source_profile'), path, seen + (name,))
-        return self._profile_role(profile, base, source)
-
-    def _profile_sts(self, profile):
-        region = _clean(profile.get('sts_region'))
-        vpc = profile.get('enable_vpc')
-        return self.sts(region=region, vpc=vpc if isinstance(vpc, bool) else None)
-
-    def _profile_role(self, profile, base, source):
-        duration = profile.get('expired_seconds')
-        return self.ram_role(base, _clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
-                             session_name=_clean(profile.get('ram_session_name')),
-                             duration=duration if duration not in (None, '', 0) else None,
-                             policy=_clean(profile.get('policy')), external_id=_clean(profile.get('external_id')),
-                             sts=self._profile_sts(profile))
+        return self.profiles().default(path)
 
     def last_resort(self):
         """The ECS metadata service, as the official library's chain ends; else a clear error."""
@@ -374,7 +254,7 @@ class _Resolver:
             raise CasConfigError('No Alibaba Cloud credentials found. Looked at: %s; the ECS instance metadata service '
                                  'is off (ALIBABA_CLOUD_ECS_METADATA_DISABLED). Set one of them (see '
                                  'docs/credentials.md).' % looked, option='access_key_id')
-        provider = self.ecs(None, 'the ECS instance metadata service (no other source was configured)', discovered=True)
+        provider = self.roles().ecs(None, 'the ECS instance metadata service (no other source was configured)', discovered=True)
         provider.looked = looked
         return provider
 

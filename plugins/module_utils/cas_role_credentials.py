@@ -28,7 +28,8 @@ import re
 import threading
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
+    ROLE_DURATION_ENV, ROLE_SESSION_NAME_ENV, Credentials, _env)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasCredentialError, CasError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import parse_endpoint
 
@@ -404,3 +405,41 @@ class EcsRamRoleProvider(TemporaryProvider):
                     option='access_key_id') from None
             raise self._wrap('Getting the credentials of ECS instance role %s from the metadata service at %s'
                              % (self.role_name, self.endpoint), error) from None
+
+
+class RoleSources:
+    """Builds the providers above from the settings and environment of one resolution (cas_credentials)."""
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+
+    def sts(self, region=None, vpc=None):
+        return StsEndpoint.from_settings(self.resolver.settings, self.resolver.environ, region=region, vpc=vpc)
+
+    def ram_role(self, base, role_arn, source, session_name=None, duration=None, policy=None, external_id=None,
+                 sts=None):
+        return RamRoleArnProvider(
+            base, role_arn, session_name=session_name or self._session_name(),
+            duration=duration if duration is not None else self._duration(), policy=policy, external_id=external_id,
+            sts=sts or self.sts(), source=source, store=self.store())
+
+    def oidc(self, role_arn, provider_arn, token_file, source, session_name=None, sts=None):
+        return OidcRoleProvider(
+            role_arn, provider_arn, token_file, session_name=session_name or self._session_name(),
+            duration=self._duration(), sts=sts or self.sts(), source=source, store=self.store())
+
+    def ecs(self, role_name, source, discovered=False):
+        return EcsRamRoleProvider(role_name, self.resolver.environ, source=source, discovered=discovered,
+                                  store=self.store())
+
+    def store(self):
+        return CredentialStore.from_settings(self.resolver.settings, self.resolver.environ)
+
+    def _session_name(self):
+        return self.resolver.opt('role_session_name') or _env(self.resolver.environ, ROLE_SESSION_NAME_ENV)[0]
+
+    def _duration(self):
+        value = self.resolver.settings.get('role_duration')
+        if value is None:
+            value = _env(self.resolver.environ, ROLE_DURATION_ENV)[0]
+        return value

@@ -13,7 +13,8 @@ import time
 import pytest
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import (
-    RateLimiter, ResultCache, _FileLock, ensure_private_dir, shared_cache_and_limiter)
+    ResultCache, _FileLock, ensure_private_dir, shared_cache_and_limiter)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
 
 FORK = multiprocessing.get_context('fork')
