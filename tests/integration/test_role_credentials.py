@@ -31,9 +31,8 @@ def action(emu, name):
 
 
 def test_ram_role_from_environment_keys(runner, emu):
-    result = runner.playbook('role_credentials.yml', {'cred_args': dict(NO_CACHE, role_arn=DEMO_ROLE_ARN,
-                                                                         role_session_name='it-gate')},
-                             env=base_env(emu))
+    args = dict(NO_CACHE, role_arn=DEMO_ROLE_ARN, role_session_name='it-gate')
+    result = runner.playbook('role_credentials.yml', {'cred_args': args}, env=base_env(emu))
     assert_ok(result)
     assert action(emu, 'AssumeRole') >= 1
     # The CAS calls were made with the role's temporary key, not with the base key.
