@@ -100,8 +100,9 @@ class ProfileReader:
             return self.resolver.roles().ecs(field('ram_role_name'), source, discovered=not field('ram_role_name'))
         if mode == 'OIDC':
             require('ram_role_arn', 'oidc_provider_arn', 'oidc_token_file')
-            return self.resolver.roles().oidc(field('ram_role_arn'), field('oidc_provider_arn'), field('oidc_token_file'), source,
-                             session_name=field('role_session_name'), sts=self._profile_sts(profile))
+            return self.resolver.roles().oidc(
+                field('ram_role_arn'), field('oidc_provider_arn'), field('oidc_token_file'), source,
+                session_name=field('role_session_name'), sts=self._profile_sts(profile))
         # ChainableRamRoleArn: assume ram_role_arn with what source_profile gives.
         require('source_profile', 'ram_role_arn')
         if name in seen:
@@ -117,8 +118,9 @@ class ProfileReader:
 
     def _profile_role(self, profile, base, source):
         duration = profile.get('expired_seconds')
-        return self.resolver.roles().ram_role(base, _clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
-                             session_name=_clean(profile.get('ram_session_name')),
-                             duration=duration if duration not in (None, '', 0) else None,
-                             policy=_clean(profile.get('policy')), external_id=_clean(profile.get('external_id')),
-                             sts=self._profile_sts(profile))
+        return self.resolver.roles().ram_role(
+            base, _clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
+            session_name=_clean(profile.get('ram_session_name')),
+            duration=duration if duration not in (None, '', 0) else None,
+            policy=_clean(profile.get('policy')), external_id=_clean(profile.get('external_id')),
+            sts=self._profile_sts(profile))
