@@ -49,6 +49,9 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     allow_reuse_port = False
+    # listen() backlog. socketserver's default of 5 drops the SYNs of a burst of new connections (a play
+    # starting on dozens of hosts at once): those clients stall for the 1 s SYN retransmission.
+    request_queue_size = 128
 
     def __init__(self, address, fixtures, state, verbose=False, ssl_context=None):
         if ':' in address[0]:

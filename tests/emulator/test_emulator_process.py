@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import select
 import signal
 import socket
 import ssl
@@ -22,7 +24,7 @@ from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_K
                               DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
                               DEMO_STS_SECURITY_TOKEN, EmulatorError, start_emulator)
 
-from emulator_signing import assume_role_v3, metadata, oidc_get, oidc_params, v1, v3
+from emulator_signing import assume_role_v3, build_v1, metadata, oidc_get, oidc_params, v1, v3
 
 KEY = (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
 
@@ -218,3 +220,53 @@ def test_run_wrapper_usage_and_startup_errors():
     result = subprocess.run([sys.executable, '-m', 'emulator.run', '--fixtures', '/nonexistent.yml', '--', 'true'],
                             cwd=COLLECTION_ROOT, capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2 and 'cannot read fixtures file' in result.stderr and 'Traceback' not in result.stderr
+
+
+BURST = 50
+
+
+def test_a_burst_of_new_connections_is_accepted_at_once():
+    """50 clients connect at the same moment. With Python's default listen backlog (5) the kernel drops the SYNs
+    that do not fit and those clients stall for the 1 s SYN retransmission; with the emulator's backlog every
+    handshake completes at once, whatever the server threads are doing, and every call is then answered."""
+    with start_emulator(qps=0) as emu:
+        requests = []
+        for _index in range(BURST):
+            method, path, _body, _headers = build_v1(*KEY, business={'InstanceId': 'cas-member-demo-root'})
+            requests.append(('%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' % (method, path, emu.host_port)).encode())
+        sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _index in range(BURST)]
+        try:
+            for sock in sockets:
+                sock.setblocking(False)
+            started = time.monotonic()
+            for sock in sockets:
+                assert sock.connect_ex(('127.0.0.1', emu.port)) in (0, errno.EINPROGRESS)
+            connected, pending = set(), set(sockets)
+            while pending and time.monotonic() - started < 0.9:
+                _readable, writable, _errors = select.select([], list(pending), [], max(0.0, 0.9 - (time.monotonic() - started)))
+                for sock in writable:
+                    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+                    connected.add(sock)
+                    pending.discard(sock)
+            assert len(connected) == BURST  # backlog 5: about 5 to 10 here, the others about 1 s later
+            answers = []
+            for sock, request in zip(sockets, requests):
+                sock.setblocking(True)
+                sock.settimeout(30)
+                sock.sendall(request)
+            for sock in sockets:
+                answers.append(_read_until_closed(sock))
+        finally:
+            for sock in sockets:
+                sock.close()
+        assert all(answer.startswith(b'HTTP/1.1 200 ') and b'"InstanceId":"cas-member-demo-root"' in answer for answer in answers)
+        assert emu.counters()['calls_by_instance'] == {'cas-member-demo-root': BURST}
+
+
+def _read_until_closed(sock):
+    chunks = []
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            return b''.join(chunks)
+        chunks.append(data)
