@@ -37,17 +37,28 @@ def requested_instance(params):
     return params.get('InstanceId') or None
 
 
+def requested_identifier(params):
+    """The Identifier a call asks for (None when absent or empty)."""
+    return params.get('Identifier') or None
+
+
 def get_ca_instance_status(fixtures, account, params, request_id):
-    """Return the success body: instances of the account filtered by InstanceId and Identifier (AND)."""
+    """Return the success body: instances of the account filtered by InstanceId and Identifier (AND).
+
+    ``Identifier`` names a client or server certificate: the answer is the instance that issued it. An
+    instance's own (CA certificate) Identifier also matches it, and an unknown one matches nothing: both are
+    assumptions, the service documents neither. Only the account's instances can match.
+    """
     instance_id = requested_instance(params)
-    identifier = params.get('Identifier') or None
+    identifier = requested_identifier(params)
     instances = fixtures.instances_of(account)
     if instance_id is not None:
         instances = [inst for inst in instances if inst['InstanceId'] == instance_id]
         if not instances:
             raise ApiError('InvalidInstanceId.NotFound')
     if identifier is not None:
-        instances = [inst for inst in instances if inst.get('Identifier') == identifier]
+        issuer = fixtures.issuer_of(identifier)
+        instances = [inst for inst in instances if inst['InstanceId'] == issuer or inst.get('Identifier') == identifier]
     return {'RequestId': request_id, 'InstanceStatusList': copy.deepcopy(instances)}
 
 

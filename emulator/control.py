@@ -55,12 +55,14 @@ def _parse_json(body):
         raise ValueError('the body is not valid JSON: %s' % exc)
 
 
-def handle_control(method, path, body, state):
-    """Run one control request; return ``(http status, JSON-ready dict)``."""
+def handle_control(method, path, body, state, fixtures=None):
+    """Run one control request; return ``(http status, JSON-ready dict)``. ``fixtures`` (the loaded Fixtures) is
+    needed only by ``GET /_emulator/certificates``."""
     route = path[len(CONTROL_PREFIX):].strip('/') if path.startswith(CONTROL_PREFIX) else ''
     routes = {
         ('GET', 'health'): _get_health,
         ('GET', 'counters'): _get_counters,
+        ('GET', 'certificates'): lambda data, state: _get_certificates(fixtures),
         ('POST', 'reset'): _post_reset,
         ('GET', 'faults'): _get_faults,
         ('POST', 'faults'): _post_faults,
@@ -92,6 +94,11 @@ def _get_health(data, state):
 def _get_counters(data, state):
     """Counter snapshot."""
     return 200, state.counters()
+
+
+def _get_certificates(fixtures):
+    """The client and server certificates of the fixtures (times resolved), in fixture order."""
+    return 200, {'certificates': list(fixtures.certificates.values()) if fixtures is not None else []}
 
 
 def _post_reset(data, state):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Documented demo credentials of the built-in fixtures (not secrets; emulator only)."""
+"""Documented demo credentials, instances and certificates of the built-in fixtures (not secrets; emulator only)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,51 @@ DEMO_EXPIRED_OIDC_TOKEN = (
 
 # The RAM role attached to the emulated ECS instance (metadata service), in the default account.
 DEMO_ECS_ROLE_NAME = 'EcsCasGateRole'
+
+# The instances of the default account, in fixture order (what a demo key lists).
+DEMO_INSTANCE_IDS = (
+    'cas-member-demo-root',
+    'cas-member-demo-sub-nearly-full',
+    'cas-member-demo-expiring',
+    'cas-member-demo-sub-ended',
+    'cas-member-demo-buy',
+    'cas-member-demo-refund',
+    'cas-member-demo-revoked',
+    'cas-member-demo-not-yet-valid',
+    'cas-member-demo-no-before-time',
+)
+# USED, but its CA certificate's BeforeTime is 2 days ahead.
+DEMO_NOT_YET_VALID_INSTANCE_ID = 'cas-member-demo-not-yet-valid'
+# USED without BeforeTime (the real service documents it as returned): a client should fail closed.
+DEMO_NO_BEFORE_TIME_INSTANCE_ID = 'cas-member-demo-no-before-time'
+# The second account's instance: InvalidInstanceId.NotFound for the demo keys.
+OTHER_ACCOUNT_INSTANCE_ID = 'cas-member-other-account-root'
+
+# Client and server certificates (GetCAInstanceStatus Identifier values), by what they are for.
+DEMO_CERTIFICATES = {
+    'server-healthy': 'c3e26e7943362eb8ae7cfff3bdf086cd',
+    'client-healthy': '1c81823adfdb99cb7c0393aaa7fe12b7',
+    'client-revoked': '02761ebfe2557e11e25a05cfe9d068e9',
+    'server-nearly-full': '5bb7878b0a4c0541898e56370f6dcbfe',
+    'client-expiring': 'dd14bd58d75513c2346eb43ae98db86a',
+    'server-sub-ended': 'f908d7bc6b30b032a4bd3870d3c74794',
+    'server-revoked-ca': '58571d644e6cbe695d3e56814c040d38',
+    'server-not-yet-valid': '295255b878886d585c79e1be8540b001',
+    'server-no-before-time': '4b1d322337e85ee00bd0dd2dee9239a1',
+    'client-other-account': '6fef153983fc1aff6a75023622bc6f84',
+}
+# The instance that issued each of them.
+DEMO_CERTIFICATE_ISSUERS = {
+    'server-healthy': 'cas-member-demo-root',
+    'client-healthy': 'cas-member-demo-root',
+    'client-revoked': 'cas-member-demo-root',
+    'server-nearly-full': 'cas-member-demo-sub-nearly-full',
+    'client-expiring': 'cas-member-demo-expiring',
+    'server-sub-ended': 'cas-member-demo-sub-ended',
+    'server-revoked-ca': 'cas-member-demo-revoked',
+    'server-not-yet-valid': 'cas-member-demo-not-yet-valid',
+    'server-no-before-time': 'cas-member-demo-no-before-time',
+    'client-other-account': 'cas-member-other-account-root',
+}
+# Issued by no instance: GetCAInstanceStatus answers an empty InstanceStatusList.
+UNKNOWN_CERTIFICATE_IDENTIFIER = 'deadbeefdeadbeefdeadbeefdeadbeef'

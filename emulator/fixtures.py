@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixture loading and validation: access keys, CA instances and credential sections (YAML or JSON)."""
+"""Fixture loading and validation: access keys, CA instances, issued certificates and credential sections (YAML or JSON)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,14 @@ STATUSES_WITHOUT_CA_CERT = ('BUY', 'REFUND')
 RESPONSE_FIELD_ORDER = ('InstanceId', 'Status', 'Type', 'CertTotalCount', 'CertIssuedCount',
                         'BeforeTime', 'AfterTime', 'UseExpireTime', 'Identifier')
 
-TOP_LEVEL_KEYS = ('default_account', 'access_keys', 'instances', 'roles', 'oidc_providers', 'metadata', 'sts')
+TOP_LEVEL_KEYS = ('default_account', 'access_keys', 'instances', 'certificates', 'roles', 'oidc_providers', 'metadata', 'sts')
 ACCESS_KEY_FIELDS = ('id', 'secret', 'security_token', 'account', 'denied_actions')
+# Client and server certificates issued by the instances (as ListClientCertificate shows them).
+CERTIFICATE_FIELDS = ('Identifier', 'InstanceId', 'CertificateType', 'CommonName', 'Status', 'BeforeDate', 'AfterDate')
+CERTIFICATE_TYPES = ('CLIENT', 'SERVER')
+CERTIFICATE_STATUSES = ('ISSUE', 'REVOKE')
+CERTIFICATE_TIME_FIELDS = ('BeforeDate', 'AfterDate')
+CERTIFICATE_IDENTIFIER_RE = re.compile(r'^[0-9a-f]{32}$')
 
 _RELATIVE_RE = re.compile(r'^\s*(?:now\s*)?(?P<sign>[+-])\s*(?P<amount>\d+)\s*(?P<unit>[smhdw])\s*$')
 _UNIT_MS = {'s': 1000, 'm': 60 * 1000, 'h': 3600 * 1000, 'd': 86400 * 1000, 'w': 7 * 86400 * 1000}
@@ -66,14 +72,16 @@ class AccessKey:
 
 
 class Fixtures:
-    """Loaded fixtures: access keys by id, instances (with resolved times) by account, RAM roles, OIDC providers,
-    and the metadata and sts settings."""
+    """Loaded fixtures: access keys by id, instances (with resolved times) by account, issued certificates by
+    identifier, RAM roles, OIDC providers, and the metadata and sts settings."""
 
-    def __init__(self, source, default_account, access_keys, instances, roles=None, oidc_providers=None, metadata=None, sts=None):
+    def __init__(self, source, default_account, access_keys, instances, roles=None, oidc_providers=None, metadata=None, sts=None,
+                 certificates=None):
         self.source = source
         self.default_account = default_account
         self.access_keys = access_keys
         self.instances = instances
+        self.certificates = certificates or {}
         self.roles = roles or {}
         self.oidc_providers = oidc_providers or {}
         self.metadata = metadata or validate_metadata(None, 'metadata', default_account, FixtureError)
@@ -82,6 +90,11 @@ class Fixtures:
     def instances_of(self, account):
         """Return the instances (dicts, fixture order) of an account."""
         return [inst for acct, inst in self.instances if acct == account]
+
+    def issuer_of(self, identifier):
+        """The InstanceId of the instance that issued the client or server certificate ``identifier``, or None."""
+        certificate = self.certificates.get(identifier)
+        return certificate['InstanceId'] if certificate is not None else None
 
 
 def parse_time_value(value, now_ms):
@@ -230,6 +243,61 @@ def _validate_instance(entry, where, now_ms, default_account):
     return account, result
 
 
+def _validate_certificate(entry, where, now_ms, instance_ids):
+    """Validate one certificates entry; return the certificate dict (times resolved)."""
+    if not isinstance(entry, dict):
+        raise FixtureError('%s: must be a mapping with Identifier, InstanceId, CertificateType and CommonName (got %r)' % (where, entry))
+    identifier = entry.get('Identifier')
+    label = '%s (Identifier %r)' % (where, identifier) if isinstance(identifier, str) else where
+    unknown = sorted(str(k) for k in entry if k not in CERTIFICATE_FIELDS)
+    if unknown:
+        raise FixtureError('%s: unknown field %r (allowed: %s)' % (label, unknown[0], ', '.join(CERTIFICATE_FIELDS)))
+    if not isinstance(identifier, str) or not CERTIFICATE_IDENTIFIER_RE.match(identifier):
+        raise FixtureError("%s: field 'Identifier': must be 32 lower-case hexadecimal digits, like the real service's (got %r)"
+                           % (label, identifier))
+    instance_id = entry.get('InstanceId')
+    if instance_id not in instance_ids:
+        raise FixtureError("%s: field 'InstanceId': the issuing instance must be one of the fixture instances (got %r)" % (label, instance_id))
+    if entry.get('CertificateType') not in CERTIFICATE_TYPES:
+        raise FixtureError("%s: field 'CertificateType': must be one of %s (got %r)"
+                           % (label, ', '.join(CERTIFICATE_TYPES), entry.get('CertificateType')))
+    common_name = entry.get('CommonName')
+    if not isinstance(common_name, str) or not common_name.strip():
+        raise FixtureError("%s: field 'CommonName': must be a non-empty string (got %r)" % (label, common_name))
+    status = entry.get('Status', 'ISSUE')
+    if status not in CERTIFICATE_STATUSES:
+        raise FixtureError("%s: field 'Status': must be one of %s (got %r)" % (label, ', '.join(CERTIFICATE_STATUSES), status))
+    result = {'Identifier': identifier, 'InstanceId': instance_id, 'CertificateType': entry['CertificateType'],
+              'CommonName': common_name, 'Status': status}
+    for field in CERTIFICATE_TIME_FIELDS:
+        if entry.get(field) is not None:
+            try:
+                result[field] = parse_time_value(entry[field], now_ms)
+            except ValueError as exc:
+                raise FixtureError('%s: field %r: %s' % (label, field, exc))
+    return result
+
+
+def _validate_certificates(raw, source, now_ms, instances):
+    """Validate the certificates section; return the certificates by identifier (fixture order)."""
+    if not isinstance(raw, list):
+        raise FixtureError('%s: certificates: must be a list' % source)
+    instance_ids = set(inst['InstanceId'] for _account, inst in instances)
+    ca_identifiers = dict((inst['Identifier'], inst['InstanceId']) for _account, inst in instances if 'Identifier' in inst)
+    certificates = {}
+    for index, entry in enumerate(raw):
+        where = '%s: certificates[%d]' % (source, index)
+        certificate = _validate_certificate(entry, where, now_ms, instance_ids)
+        identifier = certificate['Identifier']
+        if identifier in certificates:
+            raise FixtureError('%s: duplicate Identifier %r' % (where, identifier))
+        if identifier in ca_identifiers:
+            raise FixtureError('%s: Identifier %r is already the CA certificate identifier of instance %r'
+                               % (where, identifier, ca_identifiers[identifier]))
+        certificates[identifier] = certificate
+    return certificates
+
+
 def validate_document(data, source, now_ms, extra_keys=()):
     """Validate a parsed fixtures document and return Fixtures."""
     if data is None:
@@ -273,8 +341,9 @@ def validate_document(data, source, now_ms, extra_keys=()):
                 raise FixtureError('%s (InstanceId %r): duplicate Identifier %r' % (where, instance['InstanceId'], identifier))
             seen_identifiers.add((account, identifier))
         instances.append((account, instance))
+    certificates = _validate_certificates(data.get('certificates') or [], source, now_ms, instances)
     roles, providers, metadata, sts = validate_sections(data, source, default_account, FixtureError)
-    return Fixtures(source, default_account, keys, instances, roles, providers, metadata, sts)
+    return Fixtures(source, default_account, keys, instances, roles, providers, metadata, sts, certificates)
 
 
 def load_fixtures(path=None, now_ms=None, extra_keys=()):

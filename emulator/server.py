@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from . import PRODUCT, __version__
-from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, requested_instance, run_action
+from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, requested_identifier, requested_instance, run_action
 from .auth import MODE_V3, authenticate, check_anonymous, detect_mode, requested_action, resolve_api
 from .control import handle_control, is_control_path, is_loopback
 from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
@@ -233,7 +233,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         if not is_loopback(self.client_address[0]):
             self._send_json(403, {'error': 'the control interface is only available from loopback addresses'}, request_id)
             return
-        status, data = handle_control(self.command, path, body, self.server.state)
+        status, data = handle_control(self.command, path, body, self.server.state, self.server.fixtures)
         self._send_json(status, data, request_id)
 
     # API -------------------------------------------------------------------
@@ -290,6 +290,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             state.count_role_call(params.get('RoleArn'))
             return run_sts_action(action, fixtures, state, key, params, request_id)
         state.count_instance_call(requested_instance(params))
+        state.count_identifier_call(requested_identifier(params))
         return run_action(action, fixtures, key.account, params, request_id)
 
     # Metadata --------------------------------------------------------------

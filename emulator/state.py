@@ -59,6 +59,7 @@ class EmulatorState:
                 'requests': 0,
                 'calls_by_action': collections.Counter(),
                 'calls_by_instance': collections.Counter(),
+                'calls_by_identifier': collections.Counter(),
                 'calls_by_role': collections.Counter(),
                 'calls_by_access_key': collections.Counter(),
                 'credentials_issued': collections.Counter(),
@@ -261,6 +262,11 @@ class EmulatorState:
         """Count an authenticated call that reached the action, by InstanceId (or ``*``)."""
         with self._lock:
             self._counters['calls_by_instance'][instance_id or '*'] += 1
+
+    def count_identifier_call(self, identifier):
+        """Count an authenticated call that reached the action, by Identifier (or ``*``)."""
+        with self._lock:
+            self._counters['calls_by_identifier'][identifier or '*'] += 1
 
     def count_role_call(self, role_arn):
         """Count an STS call that reached the action, by RoleArn."""

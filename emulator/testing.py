@@ -32,8 +32,13 @@ from .demo import (
     DEFAULT_ACCOUNT_ID,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
+    DEMO_CERTIFICATE_ISSUERS,
+    DEMO_CERTIFICATES,
     DEMO_ECS_ROLE_NAME,
     DEMO_EXPIRED_OIDC_TOKEN,
+    DEMO_INSTANCE_IDS,
+    DEMO_NO_BEFORE_TIME_INSTANCE_ID,
+    DEMO_NOT_YET_VALID_INSTANCE_ID,
     DEMO_OIDC_ISSUER,
     DEMO_OIDC_PROVIDER_ARN,
     DEMO_OIDC_SUBJECT,
@@ -49,8 +54,10 @@ from .demo import (
     OTHER_ACCOUNT_ACCESS_KEY_ID,
     OTHER_ACCOUNT_ACCESS_KEY_SECRET,
     OTHER_ACCOUNT_ID,
+    OTHER_ACCOUNT_INSTANCE_ID,
     UNASSUMABLE_ROLE_ARN,
     UNASSUMABLE_ROLE_NAME,
+    UNKNOWN_CERTIFICATE_IDENTIFIER,
 )
 
 __all__ = [
@@ -60,7 +67,8 @@ __all__ = [
     'OTHER_ACCOUNT_ACCESS_KEY_ID', 'OTHER_ACCOUNT_ACCESS_KEY_SECRET', 'OTHER_ACCOUNT_ID',
     'DEMO_ROLE_NAME', 'DEMO_ROLE_ARN', 'UNASSUMABLE_ROLE_NAME', 'UNASSUMABLE_ROLE_ARN', 'MISSING_ROLE_ARN',
     'DEMO_OIDC_PROVIDER_ARN', 'DEMO_OIDC_ISSUER', 'DEMO_OIDC_SUBJECT', 'DEMO_OIDC_TOKEN', 'DEMO_EXPIRED_OIDC_TOKEN',
-    'DEMO_ECS_ROLE_NAME',
+    'DEMO_ECS_ROLE_NAME', 'DEMO_INSTANCE_IDS', 'DEMO_NOT_YET_VALID_INSTANCE_ID', 'DEMO_NO_BEFORE_TIME_INSTANCE_ID',
+    'OTHER_ACCOUNT_INSTANCE_ID', 'DEMO_CERTIFICATES', 'DEMO_CERTIFICATE_ISSUERS', 'UNKNOWN_CERTIFICATE_IDENTIFIER',
 ]
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -157,8 +165,12 @@ class Emulator:
         return self._checked('POST', 'faults', body)
 
     def counters(self):
-        """The counters (requests, calls_by_action, calls_by_instance, throttled, ...)."""
+        """The counters (requests, calls_by_action, calls_by_instance, calls_by_identifier, throttled, ...)."""
         return self._checked('GET', 'counters')
+
+    def certificates(self):
+        """The client and server certificates of the fixtures (Identifier, InstanceId, CertificateType, ...)."""
+        return self._checked('GET', 'certificates')['certificates']
 
     def reset(self):
         """Clear counters, faults, nonces, throttling windows and clock skew."""

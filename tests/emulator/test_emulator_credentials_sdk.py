@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ECS_ROLE_NAME, DEMO_EXPIRED_OIDC_TOKEN,
+from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ECS_ROLE_NAME, DEMO_EXPIRED_OIDC_TOKEN, DEMO_INSTANCE_IDS,
                               DEMO_OIDC_PROVIDER_ARN, DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, UNASSUMABLE_ROLE_ARN)
 
 providers = pytest.importorskip('alibabacloud_credentials.provider')
@@ -66,7 +66,7 @@ def cas_call_with(emu, credentials):
 def test_ram_role_arn_provider_v1_signed_assume_role(emulator):
     credentials = ram_role_provider(emulator).get_credentials()
     assert credentials.get_access_key_id().startswith('STS.') and credentials.get_security_token()
-    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == 7
+    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
     counters = emulator.counters()
     assert counters['calls_by_action'] == {'AssumeRole': 1, 'GetCAInstanceStatus': 1}
     assert counters['credentials_issued'] == {'AssumeRole': 1}
@@ -103,7 +103,7 @@ def test_oidc_provider_unsigned_assume_role_with_oidc(emulator, tmp_path):
                                                         oidc_token_file_path=str(token_file), role_session_name='rrsa-test',
                                                         sts_endpoint=emulator.url)
     credentials = provider.get_credentials()
-    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == 7
+    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
     token_file.write_text(DEMO_EXPIRED_OIDC_TOKEN)
     expired = providers.OIDCRoleArnCredentialsProvider(role_arn=DEMO_ROLE_ARN, oidc_provider_arn=DEMO_OIDC_PROVIDER_ARN,
                                                        oidc_token_file_path=str(token_file), sts_endpoint=emulator.url)
@@ -118,7 +118,7 @@ def test_ecs_ram_role_provider_imdsv2(emulator, hardened):
     emulator.set_metadata(require_token=hardened)
     credentials = ecs_provider(emulator, disable_imds_v1=True).get_credentials()
     assert credentials.get_provider_name() == 'ecs_ram_role'
-    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == 7
+    assert len(cas_call_with(emulator, credentials)['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
     counters = emulator.counters()['metadata_requests']
     # Discovery: token + role name, then token + credentials; every GET carries the token.
     assert counters == {'token': 2, 'role_name': 1, 'credentials': 1, 'with_token': 2}
@@ -171,7 +171,7 @@ def test_tea_openapi_v3_assume_role_and_anonymous_oidc(emulator):
     body = signed.call_api(sts_params('AssumeRole', 'AK'), request, runtime_models.RuntimeOptions())['body']
     creds = body['Credentials']
     assert body['AssumedRoleUser']['Arn'].endswith('/cas-gate-reader/openapi-v3')
-    assert len(cas_call(emulator, creds['AccessKeyId'], creds['AccessKeySecret'], creds['SecurityToken'])['InstanceStatusList']) == 7
+    assert len(cas_call(emulator, creds['AccessKeyId'], creds['AccessKeySecret'], creds['SecurityToken'])['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
     anonymous = openapi_client.Client(openapi_models.Config(endpoint=emulator.host_port, protocol='http'))
     request = openapi_utils.OpenApiRequest(query={'RoleArn': DEMO_ROLE_ARN, 'OIDCProviderArn': DEMO_OIDC_PROVIDER_ARN,
                                                   'OIDCToken': DEMO_OIDC_TOKEN, 'RoleSessionName': 'openapi-oidc'})

@@ -43,7 +43,7 @@ def test_every_emulated_error_code_and_message_is_documented():
 
 def test_control_routes_settings_faults_and_constants_are_documented():
     text = _doc()
-    for route in ('settings', 'credentials', 'credentials/expire', 'faults', 'clock', 'counters', 'reset', 'health'):
+    for route in ('settings', 'credentials', 'credentials/expire', 'faults', 'clock', 'counters', 'certificates', 'reset', 'health'):
         assert '/_emulator/%s`' % route in text, route
     for name in SETTING_NAMES + FAULT_KINDS + FAULT_TARGETS:
         assert '`%s`' % name in text, name
@@ -56,3 +56,18 @@ def test_control_routes_settings_faults_and_constants_are_documented():
     for variable in ('ALIBABA_CLOUD_STS_ENDPOINT', 'ALICLOUD_CAS_ECS_METADATA_ENDPOINT', '--sts-duration',
                      '--metadata-require-token', '--no-metadata'):
         assert variable in text, variable
+
+
+def test_demo_instances_and_certificates_are_documented():
+    text = _doc()
+    for instance_id in demo.DEMO_INSTANCE_IDS + (demo.OTHER_ACCOUNT_INSTANCE_ID,):
+        assert re.search(r'^\| `%s` \|' % re.escape(instance_id), text, re.M), instance_id
+    assert 'lists %d instances' % len(demo.DEMO_INSTANCE_IDS) in text
+    for name, identifier in demo.DEMO_CERTIFICATES.items():
+        row = re.search(r'^\| `%s` \| `%s` \|.*$' % (re.escape(name), identifier), text, re.M)
+        assert row, name
+        assert '`%s`' % demo.DEMO_CERTIFICATE_ISSUERS[name] in row.group(0), name
+    for name in ('DEMO_CERTIFICATES', 'DEMO_CERTIFICATE_ISSUERS', 'UNKNOWN_CERTIFICATE_IDENTIFIER', 'DEMO_INSTANCE_IDS',
+                 'DEMO_NOT_YET_VALID_INSTANCE_ID', 'DEMO_NO_BEFORE_TIME_INSTANCE_ID', 'OTHER_ACCOUNT_INSTANCE_ID'):
+        assert '`%s`' % name in text, name
+    assert demo.UNKNOWN_CERTIFICATE_IDENTIFIER in text

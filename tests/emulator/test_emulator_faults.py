@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from emulator.testing import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, EmulatorError
+from emulator.testing import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_IDS, EmulatorError
 
 from emulator_signing import build_v1, send, v1, v3
 
@@ -134,7 +134,7 @@ def test_bad_shape(emulator):
 def test_missing_fields(emulator):
     emulator.inject('missing_fields')
     instances = v3(emulator, *KEY).json()['InstanceStatusList']
-    assert len(instances) == 7
+    assert len(instances) == len(DEMO_INSTANCE_IDS)
     assert all('Status' not in inst and 'InstanceId' in inst for inst in instances)
 
 

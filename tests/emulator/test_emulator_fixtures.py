@@ -26,6 +26,15 @@ def _instance(**overrides):
     return {k: v for k, v in base.items() if v is not None}
 
 
+CERT_ID = 'c3e26e7943362eb8ae7cfff3bdf086cd'
+
+
+def _certificate(**overrides):
+    base = {'Identifier': CERT_ID, 'InstanceId': 'cas-member-x', 'CertificateType': 'SERVER', 'CommonName': 'web-01'}
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
 def _doc(instances=(), keys=None, **top):
     doc = {'access_keys': keys if keys is not None else [{'id': 'LTAI5tTestKey', 'secret': 's3cret'}], 'instances': list(instances)}
     doc.update(top)
@@ -59,6 +68,39 @@ def test_default_fixtures_cover_every_status_and_type():
         if 'Identifier' in inst:
             assert re.match(r'^[0-9a-f]{32}$', inst['Identifier']), inst
     assert 'cas-member-other-account-root' not in by_id
+    assert [inst['InstanceId'] for inst in mine] == list(demo.DEMO_INSTANCE_IDS)
+    not_yet_valid = by_id[demo.DEMO_NOT_YET_VALID_INSTANCE_ID]
+    assert not_yet_valid['Status'] == 'USED'
+    assert (not_yet_valid['BeforeTime'], not_yet_valid['AfterTime'], not_yet_valid['UseExpireTime']) == (
+        NOW_MS + 2 * DAY_MS, NOW_MS + 3650 * DAY_MS, NOW_MS + 365 * DAY_MS)
+    no_before = by_id[demo.DEMO_NO_BEFORE_TIME_INSTANCE_ID]
+    assert no_before['Status'] == 'USED' and 'BeforeTime' not in no_before
+    assert no_before['AfterTime'] == NOW_MS + 3650 * DAY_MS and 'Identifier' in no_before
+    [other] = fixtures.instances_of(demo.OTHER_ACCOUNT_ID)
+    assert other['InstanceId'] == demo.OTHER_ACCOUNT_INSTANCE_ID
+
+
+def test_demo_certificates_agree_with_default_fixtures():
+    fixtures = load_fixtures(now_ms=NOW_MS)
+    assert list(fixtures.certificates) == list(demo.DEMO_CERTIFICATES.values())
+    assert set(demo.DEMO_CERTIFICATE_ISSUERS) == set(demo.DEMO_CERTIFICATES)
+    for name, identifier in demo.DEMO_CERTIFICATES.items():
+        assert fixtures.issuer_of(identifier) == demo.DEMO_CERTIFICATE_ISSUERS[name], name
+        assert re.match(r'^[0-9a-f]{32}$', identifier)
+        certificate = fixtures.certificates[identifier]
+        assert certificate['CertificateType'] == name.split('-')[0].upper(), name
+        assert (certificate['Status'] == 'REVOKE') == (name == 'client-revoked'), name
+        assert certificate['BeforeDate'] < certificate['AfterDate']
+    assert fixtures.issuer_of(demo.UNKNOWN_CERTIFICATE_IDENTIFIER) is None
+    ca_identifiers = set(inst.get('Identifier') for _account, inst in fixtures.instances)
+    assert not ca_identifiers & set(demo.DEMO_CERTIFICATES.values())
+    assert demo.UNKNOWN_CERTIFICATE_IDENTIFIER not in ca_identifiers
+    # the healthy root and every unhealthy USED or REVOKE instance of the demo account issued at least one
+    issuers = set(demo.DEMO_CERTIFICATE_ISSUERS.values())
+    assert set(demo.DEMO_INSTANCE_IDS) - issuers == {'cas-member-demo-buy', 'cas-member-demo-refund'}
+    for name in ('DEMO_CERTIFICATES', 'DEMO_CERTIFICATE_ISSUERS', 'UNKNOWN_CERTIFICATE_IDENTIFIER', 'DEMO_INSTANCE_IDS',
+                 'DEMO_NOT_YET_VALID_INSTANCE_ID', 'DEMO_NO_BEFORE_TIME_INSTANCE_ID', 'OTHER_ACCOUNT_INSTANCE_ID'):
+        assert getattr(testing, name) == getattr(demo, name)
 
 
 def test_demo_constants_agree_with_default_fixtures():
@@ -241,6 +283,26 @@ INVALID_DOCS = {
     'metadata_bad_role': (_doc(metadata={'role': 'a b'}), "metadata: field 'role'"),
     'metadata_bad_flag': (_doc(metadata={'require_token': 'yes'}), "field 'require_token': must be true or false"),
     'sts_bad_duration': (_doc(sts={'duration': 0}), "sts: field 'duration'"),
+    'certificates_not_list': (_doc([_instance()], certificates={'Identifier': 'x'}), 'certificates: must be a list'),
+    'certificate_not_mapping': (_doc([_instance()], certificates=['ab' * 16]), 'certificates[0]: must be a mapping'),
+    'certificate_unknown_field': (_doc([_instance()], certificates=[_certificate(Issuer='cas-member-x')]),
+                                  "certificates[0] (Identifier '%s'): unknown field 'Issuer'" % CERT_ID),
+    'certificate_upper_case': (_doc([_instance()], certificates=[_certificate(Identifier=CERT_ID.upper())]),
+                               "field 'Identifier': must be 32 lower-case hexadecimal digits"),
+    'certificate_short_identifier': (_doc([_instance()], certificates=[_certificate(Identifier='abc')]), "field 'Identifier'"),
+    'certificate_without_identifier': (_doc([_instance()], certificates=[_certificate(Identifier=None)]),
+                                       "certificates[0]: field 'Identifier'"),
+    'certificate_unknown_instance': (_doc([_instance()], certificates=[_certificate(InstanceId='cas-member-gone')]),
+                                     "field 'InstanceId': the issuing instance must be one of the fixture instances (got 'cas-member-gone')"),
+    'certificate_bad_type': (_doc([_instance()], certificates=[_certificate(CertificateType='END_ENTITY')]),
+                             "field 'CertificateType': must be one of CLIENT, SERVER"),
+    'certificate_bad_status': (_doc([_instance()], certificates=[_certificate(Status='REVOKED')]), "field 'Status': must be one of ISSUE, REVOKE"),
+    'certificate_empty_name': (_doc([_instance()], certificates=[_certificate(CommonName=' ')]), "field 'CommonName'"),
+    'certificate_bad_time': (_doc([_instance()], certificates=[_certificate(AfterDate='+1y')]), "field 'AfterDate'"),
+    'certificate_duplicate': (_doc([_instance()], certificates=[_certificate(), _certificate(CommonName='b')]),
+                              "certificates[1]: duplicate Identifier '%s'" % CERT_ID),
+    'certificate_is_a_ca_identifier': (_doc([_instance(Identifier=CERT_ID)], certificates=[_certificate()]),
+                                       "certificates[0]: Identifier '%s' is already the CA certificate identifier of instance 'cas-member-x'" % CERT_ID),
 }
 
 
@@ -268,6 +330,8 @@ SUBPROCESS_CASES = {
     'bad_relative_time': ('f.json', json.dumps(_doc([_instance(UseExpireTime='soon')])), "field 'UseExpireTime'"),
     'duplicate_key': ('f.json', json.dumps(_doc(keys=[{'id': 'K', 'secret': 'a'}, {'id': 'K', 'secret': 'b'}])), 'duplicate id'),
     'bad_key': ('f.json', json.dumps(_doc(keys=[{'secret': 'a'}])), "field 'id'"),
+    'certificate_unknown_instance': ('f.yml', json.dumps(_doc([_instance()], certificates=[_certificate(InstanceId='cas-member-y')])),
+                                     "certificates[0] (Identifier '%s'): field 'InstanceId'" % CERT_ID),
 }
 
 
@@ -325,3 +389,17 @@ def test_bad_command_line_exits_2(startup_failures, case):  # pylint: disable=re
 
 def test_default_fixtures_file_is_the_documented_one():
     assert DEFAULT_FIXTURES.endswith('emulator/default_fixtures.yml')
+
+
+def test_certificates_are_optional_and_loaded_with_resolved_times():
+    assert validate_document(_doc([_instance()]), 'f.json', NOW_MS).certificates == {}
+    certificates = [_certificate(BeforeDate='-1d', AfterDate=NOW_MS + 5),
+                    _certificate(Identifier='cd' * 16, InstanceId='cas-member-y', CertificateType='CLIENT', Status='REVOKE')]
+    doc = _doc([_instance(Identifier='ab' * 16), _instance(InstanceId='cas-member-y', account='7')], certificates=certificates)
+    fixtures = validate_document(doc, 'f.json', NOW_MS)
+    assert fixtures.certificates[CERT_ID] == {'Identifier': CERT_ID, 'InstanceId': 'cas-member-x', 'CertificateType': 'SERVER',
+                                              'CommonName': 'web-01', 'Status': 'ISSUE', 'BeforeDate': NOW_MS - DAY_MS,
+                                              'AfterDate': NOW_MS + 5}
+    assert fixtures.certificates['cd' * 16]['Status'] == 'REVOKE' and 'BeforeDate' not in fixtures.certificates['cd' * 16]
+    assert fixtures.issuer_of('cd' * 16) == 'cas-member-y'
+    assert fixtures.issuer_of('ab' * 16) is None  # a CA certificate identifier is not an issued certificate

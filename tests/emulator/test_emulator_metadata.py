@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from emulator.testing import DEMO_ECS_ROLE_NAME, start_emulator
+from emulator.testing import DEMO_ECS_ROLE_NAME, DEMO_INSTANCE_IDS, start_emulator
 
 from emulator_signing import metadata, v1, v3
 
@@ -52,7 +52,7 @@ def test_imdsv2_flow_and_the_credentials_work_for_cas(emulator):
     assert abs(epoch(creds['Expiration']) - (started + 21600)) <= 5
     assert abs(epoch(creds['LastUpdated']) - started) <= 5
     cas = v3(emulator, creds['AccessKeyId'], creds['AccessKeySecret'], token=creds['SecurityToken'])
-    assert cas.status == 200 and len(cas.json()['InstanceStatusList']) == 7
+    assert cas.status == 200 and len(cas.json()['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
     counters = emulator.counters()
     assert counters['calls_by_action'] == {'metadata:token': 1, 'metadata:role-name': 1, 'metadata:credentials': 1,
                                            'GetCAInstanceStatus': 1}

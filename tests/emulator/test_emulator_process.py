@@ -20,8 +20,8 @@ import urllib.request
 
 import pytest
 
-from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ECS_ROLE_NAME, DEMO_OIDC_PROVIDER_ARN,
-                              DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
+from emulator.testing import (COLLECTION_ROOT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ECS_ROLE_NAME, DEMO_INSTANCE_IDS,
+                              DEMO_OIDC_PROVIDER_ARN, DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
                               DEMO_STS_SECURITY_TOKEN, EmulatorError, start_emulator)
 
 from emulator_signing import assume_role_v3, build_v1, metadata, oidc_get, oidc_params, v1, v3
@@ -133,7 +133,7 @@ def test_access_key_option_qps_zero_and_quiet_stderr():
     args = ['--access-key', 'LTAI5tCliKey1:cli-secret:with-colon', '--access-key', 'LTAI5tCliKey2:s2']
     with start_emulator(extra_args=args, qps=0) as emu:
         response = v1(emu, 'LTAI5tCliKey1', 'cli-secret:with-colon')
-        assert response.status == 200 and len(response.json()['InstanceStatusList']) == 7
+        assert response.status == 200 and len(response.json()['InstanceStatusList']) == len(DEMO_INSTANCE_IDS)
         assert v3(emu, 'LTAI5tCliKey2', 's2').status == 200
         assert v1(emu, DEMO_ACCESS_KEY_ID, 'wrong').status == 400
         # --qps 0: no throttling at all

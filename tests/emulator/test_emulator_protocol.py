@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
-                              DEMO_STS_SECURITY_TOKEN, NOPERM_ACCESS_KEY_ID, NOPERM_ACCESS_KEY_SECRET, start_emulator)
+from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_CERTIFICATE_ISSUERS, DEMO_CERTIFICATES, DEMO_INSTANCE_IDS,
+                              DEMO_NO_BEFORE_TIME_INSTANCE_ID, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN,
+                              NOPERM_ACCESS_KEY_ID, NOPERM_ACCESS_KEY_SECRET, OTHER_ACCOUNT_ACCESS_KEY_ID, OTHER_ACCOUNT_ACCESS_KEY_SECRET,
+                              OTHER_ACCOUNT_INSTANCE_ID, UNKNOWN_CERTIFICATE_IDENTIFIER, start_emulator)
 
 from emulator_signing import build_v1, build_v3, now_timestamp, send, v1, v3
 
@@ -118,7 +120,72 @@ def test_filters_are_anded(emulator):
     assert instance_ids(v3(emulator, *KEY, query={'InstanceId': ROOT, 'Identifier': NEARLY_FULL_IDENTIFIER})) == []
     assert instance_ids(v3(emulator, *KEY, query={'Identifier': NEARLY_FULL_IDENTIFIER})) == ['cas-member-demo-sub-nearly-full']
     assert instance_ids(v3(emulator, *KEY, query={'Identifier': 'does-not-exist'})) == []
-    assert len(instance_ids(v3(emulator, *KEY, query={'InstanceId': ''}))) == 7
+    assert len(instance_ids(v3(emulator, *KEY, query={'InstanceId': ''}))) == len(DEMO_INSTANCE_IDS)
+    assert len(instance_ids(v3(emulator, *KEY, query={'Identifier': ''}))) == len(DEMO_INSTANCE_IDS)
+
+
+# Certificate identifiers -------------------------------------------------------
+
+VISIBLE_CERTIFICATES = sorted(name for name in DEMO_CERTIFICATES if DEMO_CERTIFICATE_ISSUERS[name] in DEMO_INSTANCE_IDS)
+
+
+@pytest.mark.parametrize('name', VISIBLE_CERTIFICATES)
+def test_certificate_identifier_answers_the_issuing_instance(emulator, name):
+    [inst] = v3(emulator, *KEY, query={'Identifier': DEMO_CERTIFICATES[name]}).json()['InstanceStatusList']
+    assert inst['InstanceId'] == DEMO_CERTIFICATE_ISSUERS[name]
+    assert inst['Identifier'] != DEMO_CERTIFICATES[name]  # the response field is the CA certificate's identifier
+    assert instance_ids(v1(emulator, *KEY, method='POST', in_body=True, business={'Identifier': DEMO_CERTIFICATES[name]})) == [
+        DEMO_CERTIFICATE_ISSUERS[name]]
+
+
+def test_certificate_identifier_and_instance_id_must_both_match(emulator):
+    healthy = DEMO_CERTIFICATES['server-healthy']
+    assert instance_ids(v3(emulator, *KEY, query={'InstanceId': ROOT, 'Identifier': healthy})) == [ROOT]
+    assert instance_ids(v3(emulator, *KEY, query={'InstanceId': 'cas-member-demo-expiring', 'Identifier': healthy})) == []
+    assert instance_ids(v3(emulator, *KEY, query={'InstanceId': 'cas-member-demo-expiring',
+                                                  'Identifier': DEMO_CERTIFICATES['client-expiring']})) == ['cas-member-demo-expiring']
+    assert instance_ids(v3(emulator, *KEY, query={'InstanceId': ROOT, 'Identifier': UNKNOWN_CERTIFICATE_IDENTIFIER})) == []
+    assert_error(v3(emulator, *KEY, query={'InstanceId': 'cas-member-nope', 'Identifier': healthy}), 404, 'InvalidInstanceId.NotFound')
+
+
+def test_unknown_certificate_identifier_gives_an_empty_list(emulator):
+    for identifier in (UNKNOWN_CERTIFICATE_IDENTIFIER, DEMO_CERTIFICATES['server-healthy'].upper(), 'cas-member-demo-root'):
+        response = v3(emulator, *KEY, query={'Identifier': identifier})
+        assert response.status == 200 and response.json()['InstanceStatusList'] == []
+
+
+def test_certificates_of_another_account_are_invisible(emulator):
+    other_key = (OTHER_ACCOUNT_ACCESS_KEY_ID, OTHER_ACCOUNT_ACCESS_KEY_SECRET)
+    theirs, ours = DEMO_CERTIFICATES['client-other-account'], DEMO_CERTIFICATES['server-healthy']
+    assert instance_ids(v3(emulator, *KEY, query={'Identifier': theirs})) == []
+    assert instance_ids(v3(emulator, *other_key, query={'Identifier': theirs})) == [OTHER_ACCOUNT_INSTANCE_ID]
+    assert instance_ids(v3(emulator, *other_key, query={'Identifier': ours})) == []
+    ca_identifier = v3(emulator, *other_key).json()['InstanceStatusList'][0]['Identifier']
+    assert instance_ids(v3(emulator, *KEY, query={'Identifier': ca_identifier})) == []
+
+
+def test_calls_are_counted_by_identifier(emulator):
+    healthy = DEMO_CERTIFICATES['server-healthy']
+    v3(emulator, *KEY, query={'Identifier': healthy})
+    v1(emulator, *KEY, business={'Identifier': healthy, 'InstanceId': ROOT})
+    v1(emulator, *KEY, business={'Identifier': UNKNOWN_CERTIFICATE_IDENTIFIER})
+    v3(emulator, *KEY)
+    v3(emulator, *KEY, query={'InstanceId': 'cas-member-nope', 'Identifier': NEARLY_FULL_IDENTIFIER})
+    v1(emulator, DEMO_ACCESS_KEY_ID, 'wrong', business={'Identifier': healthy})  # not authenticated: not counted
+    counters = emulator.counters()
+    assert counters['calls_by_identifier'] == {healthy: 2, UNKNOWN_CERTIFICATE_IDENTIFIER: 1, '*': 1, NEARLY_FULL_IDENTIFIER: 1}
+    assert counters['calls_by_instance'] == {'*': 3, ROOT: 1, 'cas-member-nope': 1}
+
+
+def test_certificates_control_route(emulator):
+    certificates = emulator.certificates()
+    assert [cert['Identifier'] for cert in certificates] == list(DEMO_CERTIFICATES.values())
+    by_name = dict((name, cert) for name, cert in zip(DEMO_CERTIFICATES, certificates))
+    assert all(by_name[name]['InstanceId'] == DEMO_CERTIFICATE_ISSUERS[name] for name in DEMO_CERTIFICATES)
+    assert by_name['server-healthy']['CertificateType'] == 'SERVER' and by_name['server-healthy']['CommonName'] == 'web-01'
+    assert by_name['client-revoked']['Status'] == 'REVOKE' and by_name['client-expiring']['CertificateType'] == 'CLIENT'
+    expiring = by_name['client-expiring']
+    assert round((expiring['AfterDate'] - expiring['BeforeDate']) / 86400000.0) == 305
 
 
 def test_buy_and_refund_omit_ca_fields(emulator):
@@ -126,6 +193,8 @@ def test_buy_and_refund_omit_ca_fields(emulator):
     for inst in body['InstanceStatusList']:
         if inst['Status'] in ('BUY', 'REFUND'):
             assert not set(inst) & {'BeforeTime', 'AfterTime', 'Identifier'}
+        elif inst['InstanceId'] == DEMO_NO_BEFORE_TIME_INSTANCE_ID:
+            assert {'AfterTime', 'Identifier'} <= set(inst) and 'BeforeTime' not in inst
         else:
             assert {'BeforeTime', 'AfterTime', 'Identifier'} <= set(inst)
         assert all(isinstance(inst[f], int) for f in ('CertTotalCount', 'CertIssuedCount', 'UseExpireTime'))

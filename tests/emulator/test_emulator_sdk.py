@@ -9,8 +9,9 @@ import os
 
 import pytest
 
-from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET,
-                              DEMO_STS_SECURITY_TOKEN, NOPERM_ACCESS_KEY_ID, NOPERM_ACCESS_KEY_SECRET, start_emulator)
+from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_IDS, DEMO_STS_ACCESS_KEY_ID,
+                              DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, NOPERM_ACCESS_KEY_ID, NOPERM_ACCESS_KEY_SECRET,
+                              start_emulator)
 
 cas_client = pytest.importorskip('alibabacloud_cas20200630.client')
 cas_models = pytest.importorskip('alibabacloud_cas20200630.models')
@@ -53,7 +54,7 @@ def test_demo_key_returns_fixture_data(emulator, mode):
     assert isinstance(inst['AfterTime'], int) and inst['AfterTime'] > inst['BeforeTime']
     all_body = call(make_client(emulator, mode))
     ids = [i['InstanceId'] for i in all_body['InstanceStatusList']]
-    assert len(ids) == 7 and 'cas-member-demo-buy' in ids and 'cas-member-other-account-root' not in ids
+    assert len(ids) == len(DEMO_INSTANCE_IDS) and 'cas-member-demo-buy' in ids and 'cas-member-other-account-root' not in ids
     by_identifier = call(make_client(emulator, mode), identifier='c91154c3231351748d15229d48bda090')
     assert [i['InstanceId'] for i in by_identifier['InstanceStatusList']] == ['cas-member-demo-sub-nearly-full']
     counters = emulator.counters()

@@ -73,13 +73,14 @@ def test_reset_clears_everything():
     state.count_request('GetCAInstanceStatus')
     state.count_error('X')
     state.count_instance_call(None)
+    state.count_identifier_call('c3e26e7943362eb8ae7cfff3bdf086cd')
     state.count_fault()
     state.queue_faults({'kind': 'http500'}, 2)
     state.set_skew(100)
     state.use_nonce('k', 'n')
     state.try_accept('k')
     state.reset()
-    assert state.counters() == {'requests': 0, 'calls_by_action': {}, 'calls_by_instance': {}, 'calls_by_role': {},
+    assert state.counters() == {'requests': 0, 'calls_by_action': {}, 'calls_by_instance': {}, 'calls_by_identifier': {}, 'calls_by_role': {},
                                 'calls_by_access_key': {}, 'credentials_issued': {}, 'metadata_requests': {}, 'throttled': 0,
                                 'errors_by_code': {}, 'faults_injected': 0, 'max_in_one_second': 0}
     assert state.pending_faults() == []
@@ -134,6 +135,8 @@ def test_control_routes():
     status, data = handle_control('POST', '/_emulator/clock', json.dumps({'skew_seconds': -1200}).encode(), state)
     assert status == 200 and data['skew_seconds'] == -1200
     assert handle_control('GET', '/_emulator/counters', b'', state)[1]['requests'] == 0
+    assert handle_control('GET', '/_emulator/certificates', b'', state) == (200, {'certificates': []})  # no fixtures
+    assert handle_control('POST', '/_emulator/certificates', b'', state)[0] == 405
     assert handle_control('POST', '/_emulator/reset', b'', state) == (200, {'ok': True})
     assert state.skew_seconds == 0
     assert handle_control('GET', '/_emulator/nope', b'', state)[0] == 404

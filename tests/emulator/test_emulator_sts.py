@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_EXPIRED_OIDC_TOKEN, DEMO_OIDC_ISSUER,
+from emulator.testing import (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_EXPIRED_OIDC_TOKEN, DEMO_INSTANCE_IDS, DEMO_OIDC_ISSUER,
                               DEMO_OIDC_PROVIDER_ARN, DEMO_OIDC_SUBJECT, DEMO_OIDC_TOKEN, DEMO_ROLE_ARN, DEMO_STS_ACCESS_KEY_ID,
                               DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, MISSING_ROLE_ARN, OTHER_ACCOUNT_ACCESS_KEY_ID,
                               OTHER_ACCOUNT_ACCESS_KEY_SECRET, UNASSUMABLE_ROLE_ARN, EmulatorError, start_emulator)
@@ -78,8 +78,8 @@ def test_assume_role_v3_success_body_and_the_credentials_work_for_cas(emulator):
     assert creds['SecurityToken'].endswith('=')
     assert started + 3600 - 5 <= expiration_epoch(creds['Expiration']) <= time.time() + 3600 + 5
     # The temporary key works for CAS, in the role's account, with V3 and V1.
-    assert instance_count(cas_with(emulator, creds)) == 7
-    assert instance_count(cas_with(emulator, creds, mode='v1')) == 7
+    assert instance_count(cas_with(emulator, creds)) == len(DEMO_INSTANCE_IDS)
+    assert instance_count(cas_with(emulator, creds, mode='v1')) == len(DEMO_INSTANCE_IDS)
     counters = emulator.counters()
     assert counters['calls_by_action'] == {'AssumeRole': 1, 'GetCAInstanceStatus': 2}
     assert counters['calls_by_role'] == {DEMO_ROLE_ARN: 1}
@@ -92,7 +92,7 @@ def test_assume_role_v1(emulator, method, in_body):
     response = assume_role_v1(emulator, *KEY, dict(SESSION, DurationSeconds='900'), method=method, in_body=in_body)
     creds = credentials_of(response)
     assert abs(expiration_epoch(creds['Expiration']) - (time.time() + 900)) <= 5
-    assert instance_count(cas_with(emulator, creds, mode='v1')) == 7
+    assert instance_count(cas_with(emulator, creds, mode='v1')) == len(DEMO_INSTANCE_IDS)
 
 
 def test_assume_role_is_authenticated_like_a_cas_call(emulator):
@@ -114,7 +114,7 @@ def test_sts_keys_may_assume_roles_too(emulator):
     chained = credentials_of(assume_role_v3(emulator, creds['AccessKeyId'], creds['AccessKeySecret'], SESSION,
                                             token=creds['SecurityToken']))
     assert chained['AccessKeyId'] != creds['AccessKeyId']
-    assert instance_count(cas_with(emulator, chained)) == 7
+    assert instance_count(cas_with(emulator, chained)) == len(DEMO_INSTANCE_IDS)
 
 
 def test_cross_account_role_sees_the_roles_account(emulator):
@@ -125,7 +125,7 @@ def test_cross_account_role_sees_the_roles_account(emulator):
     creds = credentials_of(response)
     assert response.json()['AssumedRoleUser']['Arn'] == 'acs:ram::1000000000000001:assumed-role/cas-gate-admin/x-acct'
     assert abs(expiration_epoch(creds['Expiration']) - (time.time() + 43200)) <= 5
-    assert instance_count(cas_with(emulator, creds)) == 7
+    assert instance_count(cas_with(emulator, creds)) == len(DEMO_INSTANCE_IDS)
     assert_sts_error(assume_role_v3(emulator, *other, {'RoleArn': UNASSUMABLE_ROLE_ARN, 'RoleSessionName': 'x-acct',
                                                        'DurationSeconds': '43201'}),
                      400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/12hr.')
@@ -175,7 +175,7 @@ def test_issued_credentials_expire_after_sts_duration(emulator):
     started = time.time()
     creds = credentials_of(assume_role_v3(emulator, *KEY, dict(SESSION, DurationSeconds='3600')))
     assert started + 1 <= expiration_epoch(creds['Expiration']) <= time.time() + 3
-    assert instance_count(cas_with(emulator, creds)) == 7
+    assert instance_count(cas_with(emulator, creds)) == len(DEMO_INSTANCE_IDS)
     time.sleep(max(0.0, expiration_epoch(creds['Expiration']) - time.time()) + 0.2)
     assert_expired = cas_with(emulator, creds)
     assert assert_expired.status == 400 and assert_expired.json()['Code'] == 'InvalidSecurityToken.Expired'
@@ -190,7 +190,7 @@ def test_issued_credentials_expire_after_sts_duration(emulator):
 
 def test_expire_credentials_and_reset(emulator):
     creds = credentials_of(assume_role_v3(emulator, *KEY, SESSION))
-    assert instance_count(cas_with(emulator, creds)) == 7
+    assert instance_count(cas_with(emulator, creds)) == len(DEMO_INSTANCE_IDS)
     assert emulator.expire_credentials() == 1
     assert cas_with(emulator, creds).json()['Code'] == 'InvalidSecurityToken.Expired'
     emulator.set_sts_duration(60)
@@ -230,7 +230,7 @@ def test_oidc_get_as_the_official_library_sends_it(emulator):
     assert body['SourceIdentity'] == DEMO_OIDC_SUBJECT
     creds = body['Credentials']
     assert abs(expiration_epoch(creds['Expiration']) - (time.time() + 1800)) <= 5
-    assert instance_count(cas_with(emulator, creds)) == 7
+    assert instance_count(cas_with(emulator, creds)) == len(DEMO_INSTANCE_IDS)
     counters = emulator.counters()
     assert counters['calls_by_action']['AssumeRoleWithOIDC'] == 1
     assert counters['credentials_issued'] == {'AssumeRoleWithOIDC': 1}
@@ -240,7 +240,7 @@ def test_oidc_get_as_the_official_library_sends_it(emulator):
 @pytest.mark.parametrize('header_form', [False, True])
 def test_oidc_form_body(emulator, header_form):
     response = oidc_form(emulator, oidc_params(DEMO_ROLE_ARN, DEMO_OIDC_PROVIDER_ARN, DEMO_OIDC_TOKEN), header_form=header_form)
-    assert instance_count(cas_with(emulator, credentials_of(response))) == 7
+    assert instance_count(cas_with(emulator, credentials_of(response))) == len(DEMO_INSTANCE_IDS)
 
 
 def test_oidc_may_also_be_signed(emulator):
@@ -285,7 +285,7 @@ def test_oidc_errors(emulator, case):
 
 def test_faults_can_target_sts_only(emulator):
     emulator.inject('http503', target='sts')
-    assert instance_count(v3(emulator, *KEY)) == 7  # a CAS call does not take it
+    assert instance_count(v3(emulator, *KEY)) == len(DEMO_INSTANCE_IDS)  # a CAS call does not take it
     assert_sts_error(assume_role_v3(emulator, *KEY, SESSION), 503, 'ServiceUnavailable')
     emulator.inject('http500', target='cas')
     credentials_of(assume_role_v3(emulator, *KEY, SESSION))
