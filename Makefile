@@ -1,14 +1,22 @@
-# seed.alicloud_cas — developer entry points. Needs only Python 3.11+ and git.
-#   make demo    gating playbook against the embedded emulator
-#   make test    the whole suite: sanity, unit, emulator, integration, ee, lint, matrix
-#   make lint    ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint
-#   make matrix  unit and integration tests again on the oldest supported ansible-core (2.16)
-#   make ee      an execution environment built with ansible-builder gets requests and jmespath
-#   make bench   API calls and wall time at scale (see docs/performance.md)
+# seed.alicloud_cas — developer entry points. Needs Python 3.11 and git (make demo); make test also needs
+# Python 3.12 and 3.13 (found by tools/find-python: pyenv's interpreters, or python3.X on PATH).
+#   make demo         gating playbook against the embedded emulator
+#   make test         the whole suite: sanity, unit, emulator, integration, ee, lint, matrix
+#   make sanity       ansible-test sanity on ansible-core 2.19 (.venv) and 2.21 (every Python it supports that
+#                     is installed), and 2.16's compile and import tests (Python 3.7, the modules' floor)
+#   make lint         ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint
+#   make matrix       unit and integration tests again on the oldest and the newest supported ansible-core,
+#                     2.16 (Python 3.11) and 2.21 (Python 3.13); MATRIX="2.17 2.18" or MATRIX=all for others
+#   make ee           an execution environment built with ansible-builder gets requests and jmespath
+#   make bench        API calls and wall time at scale (see docs/performance.md)
 #
-# Virtual environments: .venv (the tests, tests/requirements.txt: the newest ansible-core for this Python),
+# The ansible-core matrix (each release on a Python it supports; pins in tests/requirements-X.Y.txt):
+#   2.16 on 3.11, 2.17 on 3.12, 2.18 on 3.13, 2.19 on 3.12, 2.20 on 3.12, 2.21 on 3.13, and .venv: 2.19 on 3.11.
+#   make test runs .venv, 2.16 and 2.21; `make matrix MATRIX=all` runs all six, `MATRIX="2.18 2.20"` some.
+#
+# Virtual environments: .venv (the tests: tests/requirements.txt, ansible-core 2.19 on python3 = 3.11),
 # build/venvs/tools (ansible-lint, antsibull-*, ansible-builder: tests/requirements-tools.txt) and
-# build/venvs/core-X.Y (make matrix: tests/requirements-X.Y.txt). build/ is ignored by git and by
+# build/venvs/core-X.Y (make matrix and make sanity: tests/requirements-X.Y.txt). build/ is ignored by git and by
 # ansible-galaxy collection build; `make clean` keeps the venvs, `make distclean` removes them too.
 
 PYTHON ?= python3
@@ -29,18 +37,33 @@ VENVS := $(ROOT)/build/venvs
 TOOLS := $(VENVS)/tools
 TOOLS_BIN := $(TOOLS)/bin
 TOOLS_STAMP := $(TOOLS)/.installed
-# ansible-core releases `make matrix` tests on, each pinned in tests/requirements-X.Y.txt. The main venv
-# already runs the newest one for Python 3.11 (2.19; 2.20 and later need Python 3.12). For all of them:
-#   make matrix MATRIX="2.16 2.17 2.18"
-MATRIX ?= 2.16
-MATRIX_STAMPS := $(foreach v,$(MATRIX),$(VENVS)/core-$(v)/.installed)
+# The ansible-core releases of the matrix and the Python each runs on (one it supports as a controller), each
+# pinned in tests/requirements-X.Y.txt and installed in build/venvs/core-X.Y by tools/find-python's interpreter.
+PYTHON_2.16 := 3.11
+PYTHON_2.17 := 3.12
+PYTHON_2.18 := 3.13
+PYTHON_2.19 := 3.12
+PYTHON_2.20 := 3.12
+PYTHON_2.21 := 3.13
+MATRIX_ALL := 2.16 2.17 2.18 2.19 2.20 2.21
+OLDEST := 2.16
+NEWEST := 2.21
+# make matrix (and so make test) runs the oldest and the newest; MATRIX=all or MATRIX="2.17 2.18" for others.
+MATRIX ?= $(OLDEST) $(NEWEST)
+ifeq ($(strip $(MATRIX)),all)
+override MATRIX := $(MATRIX_ALL)
+endif
+$(foreach v,$(MATRIX),$(if $(PYTHON_$(v)),,$(error MATRIX: no ansible-core $(v) in the matrix; it has $(MATRIX_ALL))))
+core_stamp = $(VENVS)/core-$(1)/.installed-py$(PYTHON_$(1))
+MATRIX_STAMPS := $(foreach v,$(MATRIX),$(call core_stamp,$(v)))
+SANITY_STAMPS := $(call core_stamp,$(OLDEST)) $(call core_stamp,$(NEWEST))
 
-.PHONY: demo test test-parts sanity unit integration ee lint lint-ansible lint-changelog lint-docs matrix bench venv tools \
-	link doc-check clean distclean
+.PHONY: demo test test-parts test-venvs sanity unit integration ee lint lint-ansible lint-changelog lint-docs \
+	matrix bench venv tools link doc-check clean distclean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt tests/requirements.txt tests/requirements-test.txt
+$(STAMP): requirements.txt tests/requirements.txt tests/requirements-2.19.txt tests/requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r tests/requirements.txt
@@ -56,12 +79,16 @@ $(TOOLS_STAMP): tests/requirements-tools.txt
 	$(TOOLS_BIN)/python -m pip install --quiet -r tests/requirements-tools.txt
 	touch $@
 
-$(VENVS)/core-%/.installed: requirements.txt tests/requirements-test.txt tests/requirements-%.txt
-	rm -rf $(VENVS)/core-$*
-	$(PYTHON) -m venv $(VENVS)/core-$*
-	$(VENVS)/core-$*/bin/python -m pip install --quiet --upgrade pip
-	$(VENVS)/core-$*/bin/python -m pip install --quiet -r tests/requirements-$*.txt
-	touch $@
+# build/venvs/core-X.Y, made anew when its pins or its Python (PYTHON_X.Y) change.
+define CORE_VENV
+$(call core_stamp,$(1)): requirements.txt tests/requirements-test.txt tests/requirements-$(1).txt
+	rm -rf $(VENVS)/core-$(1)
+	python=$$$$($(ROOT)/tools/find-python $(PYTHON_$(1))) && $$$$python -m venv $(VENVS)/core-$(1)
+	$(VENVS)/core-$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(VENVS)/core-$(1)/bin/python -m pip install --quiet -r tests/requirements-$(1).txt
+	touch $$@
+endef
+$(foreach v,$(MATRIX_ALL),$(eval $(call CORE_VENV,$(v))))
 
 # ansible-core and ansible-test need the collection at .../ansible_collections/seed/alicloud_cas.
 link: $(COLL)
@@ -76,12 +103,14 @@ demo: venv link
 # Every part runs even when one fails; make test fails if any did. Two lanes run side by side (2 cores; a
 # lane keeps about one busy): the main venv's sanity, unit and integration tests, streamed; and the parts
 # with venvs of their own (ee, lint, matrix), logged to build/test-extra.log and printed when both are done.
-# The two integration suites (integration, matrix) never run at the same time (ONE_AT_A_TIME).
+# The integration suites (integration, and matrix's one per release) never run at the same time (ONE_AT_A_TIME).
+# Every venv is made first, two at a time, so that the lanes never make the same one.
 TEST_MAIN := sanity unit integration
 TEST_EXTRA := ee lint matrix
 EXTRA_LOG := $(ROOT)/build/test-extra.log
 
-test: venv link
+test: link
+	@$(MAKE) --no-print-directory -j2 test-venvs
 	@echo "make test: $(TEST_EXTRA) run alongside; their output follows ($(EXTRA_LOG))"; \
 	status=0; \
 	$(MAKE) --no-print-directory test-parts PARTS="$(TEST_EXTRA)" > $(EXTRA_LOG) 2>&1 & extra=$$!; \
@@ -91,6 +120,8 @@ test: venv link
 	cat $(EXTRA_LOG); \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above)"; else echo "make test: every part passed"; fi; \
 	exit $$status
+
+test-venvs: $(STAMP) $(TOOLS_STAMP) $(sort $(MATRIX_STAMPS) $(SANITY_STAMPS))
 
 # Runs the parts named in PARTS in order, every one even when one fails, then fails if any did.
 test-parts:
@@ -107,8 +138,19 @@ unit: venv link
 integration: venv link
 	cd $(ROOT) && $(ONE_AT_A_TIME) $(PYTEST) -q tests/integration
 
-sanity: venv link
-	cd $(ROOT) && $(PY) tests/sanity/run_sanity.py
+# ansible-test sanity (tools/run_sanity.py; tests/config.yml, tests/sanity/ignore-X.Y.txt, all empty):
+# - ansible-core 2.19 (.venv): every test, on Python 3.11;
+# - the newest (2.21): every test on Python 3.13, and the per-Python ones (compile, import) on every Python it
+#   supports that is installed, as far as tests/config.yml allows (3.9 to 3.13 here);
+# - the oldest (2.16): compile and import on every Python from 3.7 (the modules' floor; newer ansible-test no
+#   longer tests 3.7) to 3.12.
+# Each runs even when one fails, one after the other (they share ansible-test's venvs in ~/.ansible/test).
+sanity: venv link $(SANITY_STAMPS)
+	@status=0; cd $(ROOT); \
+	$(PY) tools/run_sanity.py || status=1; \
+	$(VENVS)/core-$(NEWEST)/bin/python tools/run_sanity.py --target-pythons || status=1; \
+	$(VENVS)/core-$(OLDEST)/bin/python tools/run_sanity.py --target-pythons --test compile --test import || status=1; \
+	exit $$status
 
 # The collection in an execution environment: ansible-builder create, then the context's galaxy and
 # introspection steps replayed without a container runtime.
@@ -117,14 +159,17 @@ ee: venv tools
 
 # The tests that run ansible-core, on every release in MATRIX (each in its own venv), one after the other.
 # tests/emulator is left out: the emulator imports nothing of Ansible.
+MATRIX_TESTS := tests/unit tests/integration
+
 matrix: link $(MATRIX_STAMPS)
 	@status=0; \
 	for v in $(MATRIX); do \
 		py=$(VENVS)/core-$$v/bin/python; \
 		version=$$($$py -c 'import ansible.release; print(ansible.release.__version__)'); \
-		echo "+ ansible-core $$version: unit and integration tests"; \
+		python=$$($$py -c 'import platform; print(platform.python_version())'); \
+		echo "+ ansible-core $$version on Python $$python: unit and integration tests"; \
 		case "$$version" in "$$v".*) ;; *) echo "make matrix: expected ansible-core $$v, found $$version"; status=1; continue;; esac; \
-		(cd $(ROOT) && $(ONE_AT_A_TIME) $$py -m pytest -p no:cacheprovider -q tests/unit tests/integration) || status=1; \
+		(cd $(ROOT) && $(ONE_AT_A_TIME) $$py -m pytest -p no:cacheprovider -q $(MATRIX_TESTS)) || status=1; \
 	done; \
 	exit $$status
 
