@@ -4,7 +4,9 @@
 #   make test         the whole suite: sanity, unit, emulator, integration, ee, lint, matrix
 #   make sanity       ansible-test sanity on ansible-core 2.19 (.venv) and 2.21 (every Python it supports that
 #                     is installed), and 2.16's compile and import tests (Python 3.7, the modules' floor)
-#   make lint         ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint
+#   make lint         ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint, and
+#                     docs/plugins/ up to date with the plugins (lint-plugin-docs)
+#   make plugin-docs  regenerate docs/plugins/ with antsibull-docs after changing a plugin's documentation
 #   make matrix       unit and integration tests again on the oldest and the newest supported ansible-core,
 #                     2.16 (Python 3.11) and 2.21 (Python 3.13); MATRIX="2.17 2.18" or MATRIX=all for others
 #   make ee           an execution environment built with ansible-builder gets requests and jmespath
@@ -59,7 +61,7 @@ MATRIX_STAMPS := $(foreach v,$(MATRIX),$(call core_stamp,$(v)))
 SANITY_STAMPS := $(call core_stamp,$(OLDEST)) $(call core_stamp,$(NEWEST))
 
 .PHONY: demo test test-parts test-venvs sanity unit integration ee lint lint-ansible lint-changelog lint-docs \
-	matrix bench venv tools link doc-check clean distclean
+	lint-plugin-docs plugin-docs matrix bench venv tools link clean distclean
 
 venv: $(STAMP)
 
@@ -174,7 +176,7 @@ matrix: link $(MATRIX_STAMPS)
 	exit $$status
 
 # Every lint runs even when one fails, then fails if any did.
-LINTS := lint-ansible lint-changelog lint-docs
+LINTS := lint-ansible lint-changelog lint-docs lint-plugin-docs
 
 lint: tools link
 	@status=0; \
@@ -195,10 +197,27 @@ lint-changelog: tools
 lint-docs: tools link
 	cd $(ROOT) && PATH=$(TOOLS_BIN):$$PATH $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLL)
 
-# DOCS CHECK TO BE ADDED HERE: docs/plugins/ up to date with the plugins. Uncomment these two lines and add
-# lint-plugin-docs to LINTS above (and to .PHONY).
-# lint-plugin-docs: venv link
-# 	cd $(ROOT) && $(PY) tools/plugin_docs.py --check
+# docs/plugins/: a page per plugin and index.rst, written by antsibull-docs (simplified RST, which GitHub shows)
+# from the documentation ansible-doc reads (tools venv), with tools/antsibull-docs.cfg; README.md is not generated.
+# `make plugin-docs` rewrites them; `make lint-plugin-docs` (in make lint) fails when they are not current.
+PLUGIN_DOCS := docs/plugins
+ANTSIBULL_DOCS = cd $(ROOT) && PATH=$(TOOLS_BIN):$$PATH $(TOOLS_BIN)/antsibull-docs --config-file tools/antsibull-docs.cfg \
+	collection --use-current --squash-hierarchy --output-format simplified-rst --fail-on-error \
+	--no-add-antsibull-docs-version --no-breadcrumbs --dest-dir
+
+plugin-docs: tools link
+	rm -rf $(ROOT)/build/plugin-docs && mkdir -p $(ROOT)/build/plugin-docs
+	$(ANTSIBULL_DOCS) build/plugin-docs seed.alicloud_cas
+	cd $(ROOT) && rm -f $(PLUGIN_DOCS)/*.rst && cp build/plugin-docs/*.rst $(PLUGIN_DOCS)/
+	@echo "$(PLUGIN_DOCS)/ regenerated: commit it."
+
+lint-plugin-docs: tools link
+	@rm -rf $(ROOT)/build/plugin-docs-check && mkdir -p $(ROOT)/build/plugin-docs-check
+	@$(ANTSIBULL_DOCS) build/plugin-docs-check seed.alicloud_cas
+	@cd $(ROOT) && diff -ru --exclude=README.md $(PLUGIN_DOCS) build/plugin-docs-check || { \
+		echo "lint-plugin-docs: $(PLUGIN_DOCS)/ does not match the plugins' documentation (a plugin, a doc fragment,"; \
+		echo "galaxy.yml or meta/runtime.yml changed). Run \`make plugin-docs\` and commit $(PLUGIN_DOCS)/."; exit 1; }
+	@echo "lint-plugin-docs: $(PLUGIN_DOCS)/ is up to date."
 # -----------------------------------------------------------------------------------------------------------
 
 bench: venv link
