@@ -26,9 +26,12 @@ __metaclass__ = type
 import errno
 import hashlib
 import json
+import math
 import os
 import stat
 import time
+
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasResponseError
 
 try:
     import fcntl
@@ -39,6 +42,8 @@ except ImportError:  # Windows: no shared cache
 CACHE_DIR_ENV = 'ALICLOUD_CAS_CACHE_DIR'
 FORMAT_VERSION = 1
 _POLL = 0.02
+# No file of ours is larger (answers are capped at 8 MiB): a larger one is not read at all.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 def default_cache_dir(environ=None):
@@ -121,33 +126,54 @@ def _write_private(path, data):
 
 
 def _read_private(path):
-    """The bytes of ``path`` if it is a regular file of ours, else None."""
+    """The bytes of ``path`` if it is a regular file of ours of a sane size, else None (never an exception)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > MAX_FILE_BYTES:
             return None
         chunks = []
-        while True:
+        size = 0
+        while size <= MAX_FILE_BYTES:
             chunk = os.read(fd, 1 << 16)
             if not chunk:
-                break
+                return b''.join(chunks)
             chunks.append(chunk)
-        return b''.join(chunks)
+            size += len(chunk)
+        return None
+    except OSError:
+        return None
     finally:
         os.close(fd)
 
 
-class ResultCache:
-    """Answers shared by all workers for ``ttl`` seconds."""
+def load_json(raw):
+    """Parsed JSON from bytes read from a shared file, or None for anything torn, foreign or hostile."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
 
-    def __init__(self, directory, ttl, clock=time.time):
+
+class ResultCache:
+    """Answers shared by all workers for ``ttl`` seconds.
+
+    The files are shared with every other process of the user, so what they hold is untrusted: an entry that is
+    torn, foreign, stamped with a time that is not a finite number, or whose value the caller rejects counts as
+    absent, and a path that cannot be used (a symlink, a directory, a read-only directory) makes the cache step
+    aside for that call with a warning (``warn``). A damaged file costs at most one fresh API call.
+    """
+
+    def __init__(self, directory, ttl, clock=time.time, warn=None):
         self.directory = directory
         self.ttl = ttl
         self._clock = clock
+        self._warn = warn or (lambda message: None)
         self.hits = 0
         self.misses = 0
 
@@ -165,45 +191,69 @@ class ResultCache:
         return os.path.join(self.directory, '%s.%s' % (key, suffix))
 
     def get(self, key):
-        raw = _read_private(self._path(key, 'json'))
-        if raw is None:
+        """The stored value if it is fresh and well formed, else None."""
+        entry = load_json(_read_private(self._path(key, 'json')))
+        if not isinstance(entry, dict) or not isinstance(entry.get('value'), dict):
             return None
-        try:
-            entry = json.loads(raw.decode('utf-8'))
-            stored_at = float(entry['stored_at'])
-            value = entry['value']
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return None  # a torn or foreign file: ignore it, it will be replaced
+        stored_at = entry.get('stored_at')
+        if isinstance(stored_at, bool) or not isinstance(stored_at, (int, float)) or not math.isfinite(stored_at):
+            return None  # NaN would never expire: every comparison with it is false
         age = self._clock() - stored_at
-        if age < 0 or age >= self.ttl:
+        if not 0 <= age < self.ttl:
             return None
-        return value
+        return entry['value']
 
     def put(self, key, value):
         entry = {'stored_at': self._clock(), 'value': value}
-        _write_private(self._path(key, 'json'), json.dumps(entry, separators=(',', ':')).encode('utf-8'))
+        try:
+            _write_private(self._path(key, 'json'), json.dumps(entry, separators=(',', ':')).encode('utf-8'))
+        except OSError as exc:
+            self._step_aside(self._path(key, 'json'), exc)
 
-    def single_flight(self, key, produce, wait):
-        """Return the cached value, or let one worker ``produce()`` it while the others wait.
+    def _step_aside(self, path, exc):
+        self._warn('The result cache was not used for this call: %s cannot be used (%s). Check the directory %s '
+                   '(option cache_ttl, environment variable %s).' % (path, exc.strerror or exc, self.directory,
+                                                                      CACHE_DIR_ENV))
 
-        ``wait`` bounds how long to wait for another worker's call (its worst
-        case); past it, this worker calls the API itself.
-        """
+    def _cached(self, key, use):
         value = self.get(key)
-        if value is not None:
-            self.hits += 1
+        if value is None or use is None:
             return value
+        try:
+            return use(value)
+        except CasResponseError:
+            return None  # a damaged entry: the caller gets a fresh answer, which replaces it
+
+    def single_flight(self, key, produce, wait, use=None):
+        """``use(value)`` of the cached value, or of one ``produce()`` made by one worker while the others wait.
+
+        ``use`` (by default: the value itself) turns a value into the caller's result and raises
+        CasResponseError for a value it cannot use: a cached one then counts as absent; a produced one is not
+        cached. It must not return None.
+        ``wait`` bounds how long to wait for another worker's call; past it, this worker calls the API itself.
+        """
+        result = self._cached(key, use)
+        if result is not None:
+            self.hits += 1
+            return result
         lock = _FileLock(self._path(key, 'lock'))
         try:
-            lock.acquire(wait)
-            value = self.get(key)  # the holder may have produced it while we waited
-            if value is not None:
+            try:
+                lock.acquire(wait)
+            except OSError as exc:
+                self._step_aside(lock.path, exc)
+                self.misses += 1
+                value = produce()
+                return value if use is None else use(value)
+            result = self._cached(key, use)  # the holder may have produced it while we waited
+            if result is not None:
                 self.hits += 1
-                return value
+                return result
             self.misses += 1
             value = produce()
+            result = value if use is None else use(value)
             self.put(key, value)
-            return value
+            return result
         finally:
             lock.release()
 
@@ -215,7 +265,7 @@ class _LazyLimiter:
     """
 
     def __init__(self, *args, **kwargs):
-        self._spec = (args, kwargs)
+        self._spec = (args, kwargs)  # RateLimiter's arguments
         self._limiter = None
 
     def get(self):
@@ -235,14 +285,17 @@ class _LazyLimiter:
         return self.get().path
 
 
-def shared_cache_and_limiter(config, access_key_id, environ=None):
-    """``(ResultCache or None, RateLimiter or None, warning or None)`` for a client config."""
+def shared_cache_and_limiter(config, access_key_id, environ=None, warn=None):
+    """``(ResultCache or None, RateLimiter or None, warning or None)`` for a client config.
+
+    ``warn(message)`` receives what the cache and the limiter say when they step aside for a call.
+    """
     if not HAS_FCNTL:
         return None, None, None
     directory = default_cache_dir(environ)
     problem = ensure_private_dir(directory)
     if problem:
         return None, None, 'The result cache and rate limiter are off because %s.' % problem
-    cache = ResultCache(directory, config.cache_ttl) if config.cache_ttl > 0 else None
-    limiter = _LazyLimiter(directory, access_key_id, config.rate_limit, max_flight=config.timeout + 1.0)
+    cache = ResultCache(directory, config.cache_ttl, warn=warn) if config.cache_ttl > 0 else None
+    limiter = _LazyLimiter(directory, access_key_id, config.rate_limit, max_flight=config.timeout + 1.0, warn=warn)
     return cache, limiter, None

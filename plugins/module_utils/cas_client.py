@@ -15,7 +15,8 @@ import sys
 import time
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_provider
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasApiError, CasConfigError, CasNotFoundError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
+    CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
 
 API_VERSION = '2020-06-30'
@@ -45,12 +46,14 @@ def _is_instance_not_found(error):
 class CasClient:
     """Calls one CAS action with retries. Credentials are resolved on first use."""
 
-    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, limiter=None, cache=None):
+    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, limiter=None, cache=None,
+                 monotonic=time.monotonic):
         self.config = config
         self.cache = cache
         self._transport = transport
-        self._sleep = sleep
-        self._clock = clock
+        self.sleep = sleep
+        self.clock = clock
+        self.monotonic = monotonic
         self._policy = policy
         self.limiter = limiter
         self._provider = None
@@ -100,15 +103,20 @@ class CasClient:
     def secrets(self):
         return self._provider.secrets() if self._provider else ()
 
+    def warn(self, message):
+        """Note a warning for the module or plugin to show (once)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
     def _wire(self):
         # Sending, parsing and error mapping are loaded only when a call is made: Ansible compiles collection
         # code from source in every forked worker, and a worker answered from the cache needs none of it.
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_wire import Wire
         return Wire(self)
 
-    def call(self, action, params):
-        """One CAS API call with retries; returns the parsed JSON body (a dict)."""
-        return self._wire().call(action, params)
+    def call(self, action, params, deadline=None):
+        """One CAS API call with retries, ended by ``deadline`` (``monotonic()``); the parsed JSON body (a dict)."""
+        return self._wire().call(action, params, deadline)
 
     def sts_call(self, sts, action, params, credentials=None, identity=None):
         """One STS call (2015-04-01), signed with ``credentials`` or unsigned (AssumeRoleWithOIDC), paced."""
@@ -122,29 +130,52 @@ class CasClient:
         """A rate limiter for another caller identity (STS calls) in the same shared directory, or None."""
         return self._wire().limiter_for(identity)
 
+    def time_bound(self):
+        """The most seconds one call may take: every attempt times out and every wait is the longest."""
+        return self.policy.worst_case_seconds(self.config.timeout)
+
     def get_ca_instance_status(self, instance_id=None, identifier=None):
-        """Return ``(facts list, request_id)`` for one GetCAInstanceStatus call."""
+        """Return ``(facts list, request_id)`` for one GetCAInstanceStatus call, within :meth:`time_bound`.
+
+        With the result cache, a worker that waits for another worker's call for the same answer waits only
+        as long as leaves it one attempt of its own within the bound.
+        """
         params = {}
         if instance_id is not None:
             params['InstanceId'] = instance_id
         if identifier is not None:
             params['Identifier'] = identifier
+        deadline = self.monotonic() + self.time_bound()
         if self.cache is None:
-            data = self.call(ACTION, params)
+            answer = self._answer(self.call(ACTION, params, deadline))
         else:
             key = self.cache.key(self.config.base_url, self.identity, ACTION, params, self.provider.fingerprint())
-            data = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params),
-                                            wait=self.policy.worst_case_seconds(self.config.timeout))
+            answer = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params, deadline),
+                                              wait=max(0.0, deadline - self.config.timeout - self.monotonic()),
+                                              use=self._answer)
+        if isinstance(answer, CasError):
+            raise answer
+        return answer
+
+    def _answer(self, data):
+        """``(facts, request_id)`` for an answer, or the remembered "not found" error (returned, not raised).
+
+        Raises CasResponseError for an answer of the wrong shape (a damaged cache entry counts as absent).
+        """
         if NOT_FOUND_KEY in data:
             stored = data[NOT_FOUND_KEY]
-            raise CasApiError(stored.get('message'), code=stored.get('code'), request_id=stored.get('request_id'),
-                              http_status=stored.get('http_status'))
-        return instances_from_response(data, int(self._clock() * 1000)), data.get('RequestId')
+            fields = ('code', 'message', 'request_id')
+            if not isinstance(stored, dict) or not all(isinstance(stored.get(k), (str, type(None))) for k in fields) \
+                    or not isinstance(stored.get('http_status'), (int, type(None))):
+                raise CasResponseError('A remembered "not found" answer is damaged')
+            return CasApiError(stored.get('message'), code=stored.get('code'), request_id=stored.get('request_id'),
+                               http_status=stored.get('http_status'))
+        return instances_from_response(data, int(self.clock() * 1000)), data.get('RequestId')
 
-    def _call_remembering_not_found(self, params):
+    def _call_remembering_not_found(self, params, deadline):
         """The answer to cache: the body, or the (redacted) "instance not found" error."""
         try:
-            return self.call(ACTION, params)
+            return self.call(ACTION, params, deadline)
         except CasApiError as error:
             if not _is_instance_not_found(error):
                 raise
@@ -161,7 +192,7 @@ def build_client(config, environ=None):
     """A client wired to the shared result cache and rate limiter (what modules and lookups use)."""
     from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import shared_cache_and_limiter
     client = CasClient(config)
-    cache, limiter, warning = shared_cache_and_limiter(config, client.identity, environ)
+    cache, limiter, warning = shared_cache_and_limiter(config, client.identity, environ, warn=client.warn)
     client.cache, client.limiter = cache, limiter
     if warning:
         client.warnings.append(warning)
@@ -221,7 +252,11 @@ def fetch_status(client, instance_ids=None, identifier=None, fetch_one=None):
             if _is_instance_not_found(error):
                 return None, error
             raise
-        facts = [f for f in facts if f.get('instance_id') == instance_id]
+        strangers = sorted(set(f['instance_id'] for f in facts) - {instance_id})
+        if strangers:
+            raise CasResponseError('Asked about instance %s, the service answered about %s: the answer is '
+                                   'inconsistent, so no decision can be based on it'
+                                   % (instance_id, ', '.join(strangers[:3])), request_id=request_id)
         return (facts, request_id), None
 
     client.provider  # pylint: disable=pointless-statement  # resolve once, before any thread starts

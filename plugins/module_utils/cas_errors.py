@@ -19,6 +19,8 @@ REDACTED = '<redacted>'
 
 # The gateway echoes its string to sign (AccessKeyId, SecurityToken, ...) after this marker.
 _STRING_TO_SIGN = re.compile(r'(string[ _-]?to[ _-]?sign\s*(?:is)?\s*:?).*', re.IGNORECASE | re.DOTALL)
+# Credentials in a URL (``https://user:password@host``, a proxy URL from the environment): the userinfo goes.
+_URL_USERINFO = re.compile(r'\b([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]*@')
 
 # What to tell the user, by service error code (exact code or prefix ending in '.').
 _HINTS = (
@@ -62,18 +64,61 @@ def hint_for(code):
     return None
 
 
-def redact(text, secrets=()):
-    """Remove echoed strings-to-sign and any of ``secrets`` (plain or URL-encoded) from ``text``."""
-    if text is None:
-        return None
-    text = _STRING_TO_SIGN.sub(lambda m: '%s %s' % (m.group(1), REDACTED), str(text))
+# Real AccessKey secrets (30 characters) and security tokens are far longer; replacing every occurrence of a
+# shorter string (a test's "b") would garble messages without protecting anything.
+MIN_SECRET_LENGTH = 8
+
+
+def _variants(secrets):
+    """Every form in which ``secrets`` may be echoed (plain, URL-encoded once or twice), longest first."""
+    forms = set()
     for secret in secrets:
-        if not secret:
-            continue
-        variants = {secret, quote(secret, safe=''), quote_plus(secret, safe=''), quote(quote(secret, safe=''), safe='')}
-        for variant in sorted(variants, key=len, reverse=True):
+        if secret and len(secret) >= MIN_SECRET_LENGTH:
+            once = quote(secret, safe='')
+            forms.update((secret, once, quote_plus(secret, safe=''), quote(once, safe='')))
+    return sorted(forms, key=len, reverse=True)
+
+
+def _redacted(text, variants):
+    text = _STRING_TO_SIGN.sub(lambda m: '%s %s' % (m.group(1), REDACTED), text)
+    if '@' in text:
+        text = _URL_USERINFO.sub(lambda m: m.group(1) + REDACTED + '@', text)
+    for variant in variants:
+        if variant in text:
             text = text.replace(variant, REDACTED)
     return text
+
+
+def redact(text, secrets=()):
+    """Remove echoed strings-to-sign, credentials in URLs and any of ``secrets`` (plain or URL-encoded) from ``text``."""
+    if text is None:
+        return None
+    return _redacted(str(text), _variants(secrets))
+
+
+MAX_JSON_DEPTH = 32
+
+
+def redact_tree(value, secrets=()):
+    """Parsed JSON with :func:`redact` applied to every string in it, keys included.
+
+    Everything taken from an answer goes through here before it is used: a hostile or broken endpoint that
+    echoes the secret or the security token in any field (``Code``, ``RequestId``, a fact) cannot get it printed.
+    Raises ValueError for JSON nested deeper than ``MAX_JSON_DEPTH`` (the API's answers are 3 levels deep).
+    """
+    variants = _variants(secrets)
+
+    def walk(item, depth):
+        if isinstance(item, str):
+            return _redacted(item, variants)
+        if depth >= MAX_JSON_DEPTH and isinstance(item, (dict, list)):
+            raise ValueError('nested more than %d levels deep' % MAX_JSON_DEPTH)
+        if isinstance(item, dict):
+            return dict((walk(k, depth), walk(v, depth + 1)) for k, v in item.items())
+        if isinstance(item, list):
+            return [walk(v, depth + 1) for v in item]
+        return item
+    return walk(value, 0)
 
 
 class CasError(Exception):
@@ -104,6 +149,15 @@ class CasError(Exception):
 
     def __repr__(self):
         return '%s(%r)' % (type(self).__name__, str(self))
+
+    def redact(self, secrets):
+        """Apply :func:`redact` to every text this error carries; returns the error."""
+        for key in ('message', 'code', 'request_id', 'recommend', 'hint'):
+            value = getattr(self, key)
+            if isinstance(value, str):
+                setattr(self, key, redact(value, secrets))
+        self.args = (self.message,)
+        return self
 
     def to_result(self):
         """Keys for ``fail_json``: ``msg`` plus what the service said, all redacted."""

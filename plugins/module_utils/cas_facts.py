@@ -20,6 +20,10 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors impor
 STATUSES = ('BUY', 'USED', 'REFUND', 'REVOKE')
 TYPES = ('ROOT', 'SUB_ROOT')
 MS_PER_DAY = 86400 * 1000
+# The largest values the service can mean: times up to 9999-12-31T23:59:59.999Z, counts far beyond any quota.
+# Larger ones (a float overflow, year 10000) are a broken or hostile answer, not a fact to compute with.
+MAX_TIME_MS = 253402300799999
+MAX_COUNT = 10 ** 12
 
 # service field -> (fact name, expected kind, required)
 FIELDS = (
@@ -59,7 +63,8 @@ def whole_days_left(epoch_ms, now_ms):
 
 def _checked(entry, index):
     instance = entry.get('InstanceId') if isinstance(entry, dict) else None
-    label = 'instance %s' % instance if isinstance(instance, str) and instance else 'entry %d of InstanceStatusList' % index
+    label = 'instance %s' % (instance if len(instance) <= 80 else instance[:60] + '...') \
+        if isinstance(instance, str) and instance else 'entry %d of InstanceStatusList' % index
     if not isinstance(entry, dict):
         raise CasResponseError('The service answered with %s that is not an object: the answer does not have the '
                                'documented shape' % label)
@@ -73,15 +78,29 @@ def _checked(entry, index):
             values[name] = None
             continue
         if kind == 'int':
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            ok = isinstance(value, int) and not isinstance(value, bool) and \
+                0 <= value <= (MAX_TIME_MS if field.endswith('Time') else MAX_COUNT)
         else:
             ok = isinstance(value, str) and value != ''
         if not ok:
-            raise CasResponseError('The service answered %s=%r for %s where %s was expected: the answer does not '
-                                   'have the documented shape' % (field, value, label,
-                                                                  'a whole number' if kind == 'int' else 'a string'))
+            raise CasResponseError('The service answered %s=%s for %s where %s was expected: the answer does not '
+                                   'have the documented shape' % (field, _shown(value), label, _expected(field, kind)))
         values[name] = value
     return values
+
+
+def _expected(field, kind):
+    if kind != 'int':
+        return 'a string'
+    if field.endswith('Time'):
+        return 'a time in epoch milliseconds (0 to year 9999)'
+    return 'a whole number from 0 to %d' % MAX_COUNT
+
+
+def _shown(value):
+    """``repr`` of a value from an answer, cut short: a hostile answer may hold megabytes in one field."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:60] + '...(%d characters)' % len(text)
 
 
 def instance_facts(entry, now_ms, index=0):
@@ -117,7 +136,16 @@ def instances_from_response(body, now_ms):
         raise CasResponseError('The service answered without an InstanceStatusList list: the answer does not have the '
                                'documented shape (is endpoint a Certificate Management Service endpoint?)',
                                request_id=body.get('RequestId'))
-    return [instance_facts(entry, now_ms, index) for index, entry in enumerate(entries)]
+    facts = [instance_facts(entry, now_ms, index) for index, entry in enumerate(entries)]
+    seen = set()
+    for item in facts:
+        if item['instance_id'] in seen:
+            # Two answers about one CA in one answer (say REVOKE and USED): no way to tell which is true.
+            raise CasResponseError('The service listed instance %s more than once in one answer: the answer is '
+                                   'inconsistent, so no decision can be based on it' % item['instance_id'],
+                                   request_id=body.get('RequestId'))
+        seen.add(item['instance_id'])
+    return facts
 
 
 def apply_query(expression, data):

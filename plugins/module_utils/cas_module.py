@@ -19,12 +19,17 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client impor
     build_client, fetch_status, not_found_error, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError, CasMissingLibrary
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import apply_query
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig, connection_argspec
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message, validate_require
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import (
+    ClientConfig, connection_argspec, endpoint_userinfo)
 
 
 class CasModule:
-    """Wraps AnsibleModule; ``run(handler)`` calls ``handler(self)`` and reports errors cleanly."""
+    """Wraps AnsibleModule; ``run(handler)`` calls ``handler(self)`` and reports errors cleanly.
+
+    Handlers end with :meth:`exit` or :meth:`fail`: both show the client's warnings and hide every secret the
+    client used (from options, environment, profile or STS) wherever it might appear in the result.
+    """
 
     def __init__(self, argument_spec=None, **kwargs):
         spec = connection_argspec()
@@ -32,15 +37,32 @@ class CasModule:
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
+        # Credentials in an endpoint URL are refused (cas_options.parse_endpoint); they are hidden from the
+        # result too, which echoes the module's arguments (invocation) at high verbosity.
+        for option in ('endpoint', 'sts_endpoint'):
+            self.module.no_log_values.update(endpoint_userinfo(self.params.get(option)))
         self._client = None
 
     def client(self):
         if self._client is None:
             config = ClientConfig.from_options(self.params)
             self._client = build_client(config)
+        return self._client
+
+    def _report(self):
+        if self._client is not None:
+            self.module.no_log_values.update(s for s in self._client.secrets() if s)
             for warning in self._client.warnings:
                 self.module.warn(warning)
-        return self._client
+            del self._client.warnings[:]
+
+    def exit(self, **result):
+        self._report()
+        self.module.exit_json(**result)
+
+    def fail(self, **result):
+        self._report()
+        self.module.fail_json(**result)
 
     def instance_ids(self):
         value = self.params.get('instance_id') or []
@@ -60,11 +82,10 @@ class CasModule:
         try:
             handler(self)
         except CasMissingLibrary as error:
-            self.module.fail_json(msg=missing_required_lib(error.library), exception=error.import_error)
+            self.fail(msg=missing_required_lib(error.library), exception=error.import_error)
         except CasError as error:
             client = self._client
-            self.module.fail_json(**dict(error.to_result(), changed=False,
-                                         attempts=client.attempts if client else 0))
+            self.fail(**dict(error.to_result(), changed=False, attempts=client.attempts if client else 0))
         finally:
             if self._client is not None:
                 self._client.close()
@@ -73,25 +94,25 @@ class CasModule:
 def status_info(cas):
     """``ca_instance_status_info``: facts, an optional JMESPath query, an optional gate."""
     params = cas.params
+    require = validate_require(params.get('require'))  # before any call: a bad threshold is the user's error
     result = cas.fetch()
     out = dict(changed=False, instances=result.instances, request_id=result.request_id)
     if params.get('query'):
         if importlib.util.find_spec('jmespath') is None:  # looked up, not imported: only query needs it
-            cas.module.fail_json(msg=missing_required_lib('jmespath'))
+            cas.fail(msg=missing_required_lib('jmespath'))
         out['query_result'] = apply_query(params['query'], result.instances)
-    require = params.get('require')
-    if require and any(v is not None for v in require.values()):
+    if require:
         failures = gate_failures(result.instances, require)
         if not result.instances:
             failures = [('(no instance)', ['no CA instance matched instance_id/identifier'])]
         out['unmet'] = [dict(instance_id=iid, conditions=unmet) for iid, unmet in failures]
         if failures:
-            cas.module.fail_json(msg=gate_message(failures), **out)
-    cas.module.exit_json(**out)
+            cas.fail(msg=gate_message(failures), **out)
+    cas.exit(**out)
 
 
 def instance_facts_gathering(cas):
     """``ca_instance_facts``: the same facts as ``ansible_facts.alicloud_cas_instances``, keyed by instance ID."""
     result = cas.fetch()
     facts = dict((f['instance_id'], f) for f in result.instances)
-    cas.module.exit_json(changed=False, ansible_facts=dict(alicloud_cas_instances=facts))
+    cas.exit(changed=False, ansible_facts=dict(alicloud_cas_instances=facts))

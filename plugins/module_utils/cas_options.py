@@ -19,7 +19,7 @@ import re
 
 from urllib.parse import urlsplit
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import REDACTED, CasConfigError
 
 DEFAULT_REGION = 'cn-hangzhou'
 DEFAULT_ENDPOINT = 'cas.aliyuncs.com'
@@ -29,6 +29,10 @@ DEFAULT_CACHE_TTL = 30
 DEFAULT_RATE_LIMIT = 10.0
 MAX_RETRIES = 20
 MAX_TIMEOUT = 600.0
+# At 0.1 calls per second a call waits at most 10 seconds for its slot. Above 10 exceeds what the service allows
+# (10 per second per account); up to 1000 serves endpoints that allow more, such as the emulator.
+MIN_RATE_LIMIT = 0.1
+MAX_RATE_LIMIT = 1000.0
 
 # Regions whose PCA API is documented on a regional host; every other region
 # is served by cas.aliyuncs.com, as the official SDK's endpoint map does.
@@ -70,14 +74,27 @@ CREDENTIAL_SETTINGS = ('access_key_id', 'access_key_secret', 'security_token', '
 _HOST_RE = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$')
 
 
+def env_fallback_nonempty(*names):
+    """``AnsibleModule`` fallback: the first of ``names`` set to something other than blanks.
+
+    An empty variable (a credential injector's empty field, ``export ALICLOUD_CAS_TIMEOUT=``) counts as unset,
+    as it does for plugins, instead of failing the module with "unable to convert to float".
+    """
+    from ansible.module_utils.basic import AnsibleFallbackNotFound  # imported here: this file is also used without Ansible
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip():
+            return value
+    raise AnsibleFallbackNotFound
+
+
 def connection_argspec():
     """Argument spec entries for ``AnsibleModule`` (environment fallbacks included)."""
-    from ansible.module_utils.basic import env_fallback  # imported here: this file is also used without Ansible
     spec = {}
     for name, (argspec, env_vars) in CONNECTION_OPTIONS.items():
         entry = dict(argspec)
         if env_vars:
-            entry['fallback'] = (env_fallback, list(env_vars))
+            entry['fallback'] = (env_fallback_nonempty, list(env_vars))
         spec[name] = entry
     return spec
 
@@ -98,9 +115,26 @@ def endpoint_for_region(region):
     return REGIONAL_ENDPOINTS.get(region, DEFAULT_ENDPOINT)
 
 
+def endpoint_userinfo(endpoint):
+    """The ``user:password`` part of an endpoint URL (and the password alone), to hide; empty if there is none."""
+    if not isinstance(endpoint, str) or '@' not in endpoint:
+        return ()
+    text = endpoint.strip()
+    authority = (text.split('://', 1)[1] if '://' in text else text).split('/', 1)[0]
+    if '@' not in authority:
+        return ()
+    userinfo = authority.rsplit('@', 1)[0]
+    return tuple(v for v in (userinfo, userinfo.partition(':')[2]) if v)
+
+
 def parse_endpoint(endpoint, option='endpoint'):
     """Return ``(base_url, host_header)`` for a host name or a URL, or raise CasConfigError naming ``option``."""
     text = endpoint.strip()
+    userinfo = endpoint_userinfo(text)
+    if userinfo:
+        raise CasConfigError('%s %r holds credentials (user:password@): they would be sent to the endpoint and '
+                             'shown in errors. Give the host or URL alone; AccessKeys go in access_key_id and '
+                             'access_key_secret.' % (option, text.replace(userinfo[0], REDACTED)), option=option)
     url = text if '://' in text else 'https://' + text
     try:
         parts = urlsplit(url)
@@ -195,7 +229,7 @@ class ClientConfig:
         self.timeout = _as_number('timeout', timeout, float, 0, MAX_TIMEOUT, allow_zero=False)
         self.retries = _as_number('retries', retries, int, 0, MAX_RETRIES)
         self.cache_ttl = _as_number('cache_ttl', cache_ttl, int, 0)
-        self.rate_limit = _as_number('rate_limit', rate_limit, float, 0, allow_zero=False)
+        self.rate_limit = _as_number('rate_limit', rate_limit, float, MIN_RATE_LIMIT, MAX_RATE_LIMIT)
 
     @classmethod
     def from_options(cls, options, environ=None, home=None):

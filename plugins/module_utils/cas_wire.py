@@ -17,7 +17,42 @@ import time
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
     API_VERSION, EXPIRED_CODES, STS_VERSION, user_agent)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
-    CasApiError, CasError, CasResponseError, hint_for, redact)
+    CasApiError, CasError, CasResponseError, hint_for, redact_tree)
+
+# The longest integer an answer may hold: epoch milliseconds have 13 digits. Longer ones (thousands of digits
+# cost seconds to convert) are refused while parsing.
+MAX_INT_DIGITS = 20
+
+
+class _Refused(ValueError):
+    """Valid JSON syntax that no answer of the API holds."""
+
+
+def _bounded_int(text):
+    if len(text.lstrip('-')) > MAX_INT_DIGITS:
+        raise _Refused('a number of %d digits' % len(text))
+    return int(text)
+
+
+def _no_constant(name):
+    raise _Refused('%s, which JSON does not allow' % name)
+
+
+def _load_json(body, secrets):
+    """``(data, None)`` with every string redacted; ``(None, why)`` for JSON no answer holds; ``(None, None)`` if
+    ``body`` is not JSON at all."""
+    try:
+        data = json.loads(body.decode('utf-8'), parse_int=_bounded_int, parse_constant=_no_constant)
+    except _Refused as exc:
+        return None, str(exc)
+    except RecursionError:
+        return None, 'nested too deeply'
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    try:
+        return redact_tree(data, secrets), None
+    except ValueError as exc:  # nested deeper than any answer of the API
+        return None, str(exc)
 
 
 class Wire:
@@ -26,8 +61,8 @@ class Wire:
     def __init__(self, client):
         self.client = client
 
-    def call(self, action, params):
-        """One CAS API call with retries; returns the parsed JSON body (a dict)."""
+    def call(self, action, params, deadline=None):
+        """One CAS API call with retries, ended by ``deadline`` (monotonic); returns the parsed JSON body (a dict)."""
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
         refreshed = False
         while True:
@@ -36,7 +71,7 @@ class Wire:
             transport = self.client.transport  # built (requests imported) before taking a slot of the rate limit
             try:
                 return self._send(lambda: signer.sign(self.client.config.host, action, API_VERSION, params),
-                                  self.client.config.base_url, transport, action, self.client.limiter)
+                                  self.client.config.base_url, transport, action, self.client.limiter, deadline=deadline)
             except CasApiError as error:
                 # Temporary credentials the service calls expired (clock drift, revoked early): fetch new ones once.
                 if refreshed or not self.client.provider.temporary or not (error.code or '').startswith(EXPIRED_CODES) \
@@ -50,7 +85,7 @@ class Wire:
             return None
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
         return RateLimiter(os.path.dirname(self.client.limiter.path), identity, self.client.config.rate_limit,
-                           max_flight=self.client.config.timeout + 1.0)
+                           max_flight=self.client.config.timeout + 1.0, warn=self.client.warn)
 
     def sts_call(self, sts, action, params, credentials=None, identity=None):
         """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC).
@@ -90,47 +125,71 @@ class Wire:
         transport = self.client._sts_transports.get(endpoint)
         if transport is None:
             transport = self.client._sts_transports[endpoint] = RequestsTransport(verify=True, timeout=TIMEOUT)
-        return EcsMetadata(endpoint, transport, environ, retries=retries, sleep=self.client._sleep)
+        return EcsMetadata(endpoint, transport, environ, retries=retries, sleep=self.client.sleep)
 
-    def _send(self, sign, base_url, transport, action, limiter, body=b''):
-        """Send ``sign()``'s request (fresh date and nonce per attempt) with the retry policy; the parsed body."""
+    def _send(self, sign, base_url, transport, action, limiter, body=b'', deadline=None):
+        """Send ``sign()``'s request (fresh date and nonce per attempt) with the retry policy; the parsed body.
+
+        Every attempt and every wait between attempts ends by ``deadline`` (``client.monotonic()``; by default
+        the policy's worst case from now). Waiting for a slot of the rate limiter does not count against it:
+        the limiter's waits are bounded by its own window.
+        """
+        client = self.client
+        policy = client.policy
+        if deadline is None:
+            deadline = client.monotonic() + policy.worst_case_seconds(client.config.timeout)
         attempt = 0
         while True:
-            slot = limiter.acquire() if limiter is not None else None
+            slot = None
+            if limiter is not None:
+                started = client.monotonic()
+                slot = limiter.acquire()
+                deadline += client.monotonic() - started
             # A fresh date and nonce on every attempt: a replayed nonce is refused.
             query, headers = sign()
             headers['user-agent'] = user_agent()
             headers['accept'] = 'application/json'
-            self.client.attempts += 1
+            client.attempts += 1
             try:
                 try:
-                    response = transport.request('POST', '%s/?%s' % (base_url, query), headers, headers['host'], body)
+                    response = transport.request('POST', '%s/?%s' % (base_url, query), headers, headers['host'], body,
+                                                 deadline=deadline)
                 finally:
                     if slot is not None:
                         limiter.release(slot)
                 return self._parse(action, response)
             except CasError as error:
-                if not self.client.policy.should_retry(attempt, error):
+                error.redact(client.secrets())
+                if not policy.should_retry(attempt, error):
                     if attempt:
                         error.message = '%s (gave up after %d attempts)' % (error.message.rstrip('.'), attempt + 1)
                     raise
-                self.client._sleep(self.client.policy.delay(attempt, error))
+                delay = policy.delay(attempt, error)
+                if client.monotonic() + delay >= deadline:
+                    error.message = '%s (gave up after %d attempts: the time bound of the call, timeout=%s seconds ' \
+                        'per attempt and %d retries, is spent)' % (error.message.rstrip('.'), attempt + 1,
+                                                                    client.config.timeout, policy.retries)
+                    raise
+                client.sleep(delay)
                 attempt += 1
 
     def _parse(self, action, response):
         request_id = response.headers.get('x-acs-request-id')
         status = response.status
-        try:
-            data = json.loads(response.body.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
+        data, problem = _load_json(response.body, self.client.secrets())
+        if data is None and problem is None:
             content_type = response.headers.get('content-type', '')
             if 'html' in content_type or response.body.lstrip()[:1] == b'<':
                 raise CasResponseError('The endpoint answered with an HTML page instead of JSON, as a proxy or load '
                                        'balancer error page does: check endpoint and any proxy in between',
-                                       http_status=status, request_id=request_id) from None
+                                       http_status=status, request_id=request_id)
             raise CasResponseError('The answer to %s is not valid JSON (truncated or corrupted, %d bytes): retry, and '
                                    'check endpoint if it persists' % (action, len(response.body)),
-                                   http_status=status, request_id=request_id) from None
+                                   http_status=status, request_id=request_id)
+        if data is None:
+            raise CasResponseError('The answer to %s is JSON the API never sends (%s): the answer does not have the '
+                                   'documented shape, check endpoint' % (action, problem),
+                                   http_status=status, request_id=request_id)
         if not isinstance(data, dict):
             raise CasResponseError('The answer to %s is JSON but not an object: the answer does not have the '
                                    'documented shape' % action, http_status=status, request_id=request_id)
@@ -139,15 +198,17 @@ class Wire:
             raise self._api_error(action, data, status, request_id, response.headers)
         return data
 
-    def _api_error(self, action, data, status, request_id, headers):
+    @staticmethod
+    def _api_error(action, data, status, request_id, headers):
+        """The error for an error body (already redacted by :meth:`_parse`)."""
         code = data.get('Code') if isinstance(data.get('Code'), str) else None
-        message = redact(data.get('Message') if isinstance(data.get('Message'), str) else '', self.client.secrets())
+        message = data.get('Message') if isinstance(data.get('Message'), str) else ''
         recommend = data.get('Recommend') if isinstance(data.get('Recommend'), str) else None
         text = '%s failed with %s' % (action, code or 'HTTP %d' % status)
         if message:
             text = '%s: %s' % (text, message.rstrip('.'))
         error = CasApiError(text, code=code, request_id=request_id, http_status=status,
-                            recommend=redact(recommend, self.client.secrets()), hint=hint_for(code))
+                            recommend=recommend, hint=hint_for(code))
         retry_after = headers.get('x-acs-retry-after')
         error.retry_after_ms = int(retry_after) if retry_after and retry_after.isdigit() else None
         return error

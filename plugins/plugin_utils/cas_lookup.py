@@ -17,7 +17,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import build_client
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasError, redact
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import CONNECTION_OPTIONS, ClientConfig
 
 display = Display()
@@ -42,15 +42,26 @@ class CasLookupBase(LookupBase):
     def connection_options(self):
         return dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
 
+    _client = None
+
     def client(self):
-        client = build_client(ClientConfig.from_options(self.connection_options()))
-        for warning in client.warnings:
-            display.warning(warning)
-        return client
+        if self._client is None:
+            self._client = build_client(ClientConfig.from_options(self.connection_options()))
+        return self._client
 
     def run_safely(self, handler, *args):
-        """Call ``handler(*args)``; a CasError becomes an AnsibleLookupError with the same redacted text."""
+        """Call ``handler(*args)``; a CasError becomes an AnsibleLookupError with the same redacted text.
+
+        The client's warnings are shown afterwards, and every text shown is redacted with the secrets the
+        client used, wherever they came from.
+        """
         try:
             return handler(*args)
         except CasError as error:
-            raise AnsibleLookupError(str(error)) from None
+            raise AnsibleLookupError(str(error.redact(self._client.secrets() if self._client else ()))) from None
+        finally:
+            client, self._client = self._client, None
+            if client is not None:
+                for warning in client.warnings:
+                    display.warning(redact(warning, client.secrets()))
+                client.close()

@@ -15,45 +15,38 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import check_fact_dict, unmet_conditions
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import threshold as checked_threshold
 
 
-def _facts(value, name):
+def _unmet(test, value, condition=None, argument=None, number=None):
+    """Whether the fact dict ``value`` fails ``condition`` at ``number`` (checked as the test's ``argument``)."""
     try:
-        return check_fact_dict(value, name)
+        facts = check_fact_dict(value, test)
+        require = {condition: checked_threshold(condition, number, '%s: %s' % (test, argument))} if condition else {}
     except CasConfigError as error:
         raise AnsibleFilterError(str(error)) from None
-
-
-def _number(value, name, option):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise AnsibleFilterError('%s: %s must be a number, got %r.' % (name, option, value)) from None
-    return value
+    return facts, bool(unmet_conditions(facts, require))
 
 
 def ca_usable(value):
     """Status USED, CA certificate valid now, subscription active."""
-    return bool(_facts(value, 'ca_usable').get('usable'))
+    return bool(_unmet('ca_usable', value)[0].get('usable'))
 
 
 def ca_expiring(value, days=30):
-    """The CA certificate expires within ``days`` days (or has expired, or its expiry is unknown)."""
-    facts = _facts(value, 'ca_expiring')
-    return bool(unmet_conditions(facts, {'min_days_valid': _number(days, 'ca_expiring', 'days')}))
+    """The CA certificate is not valid for ``days`` more days: it expires within them, has expired, is not valid
+    yet, or its validity is unknown."""
+    return _unmet('ca_expiring', value, 'min_days_valid', 'days', days)[1]
 
 
 def ca_subscription_ending(value, days=30):
     """The instance subscription ends within ``days`` days (or has ended, or its end is unknown)."""
-    facts = _facts(value, 'ca_subscription_ending')
-    return bool(unmet_conditions(facts, {'min_days_subscription': _number(days, 'ca_subscription_ending', 'days')}))
+    return _unmet('ca_subscription_ending', value, 'min_days_subscription', 'days', days)[1]
 
 
 def ca_quota_low(value, threshold=50):
     """Fewer than ``threshold`` certificates are left to issue (or the count is unknown)."""
-    facts = _facts(value, 'ca_quota_low')
-    return bool(unmet_conditions(facts, {'min_remaining': _number(threshold, 'ca_quota_low', 'threshold')}))
+    return _unmet('ca_quota_low', value, 'min_remaining', 'threshold', threshold)[1]
 
 
 class TestModule(object):

@@ -50,7 +50,7 @@ def test_a_hung_response_is_cut_by_timeout_and_retried(emu):
     ('truncated', 'not valid JSON (truncated or corrupted'),
     ('bad_shape', 'without an InstanceStatusList list'),
     ('missing_fields', 'without Status for'),
-    ('wrong_types', 'where a whole number was expected'),
+    ('wrong_types', 'where a whole number from 0 to 1000000000000 was expected'),
     ('oversized', 'larger than 8 MiB'),
 ])
 def test_permanent_faults_fail_with_one_clear_sentence(emu, kind, fragment):

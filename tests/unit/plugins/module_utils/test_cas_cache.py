@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The cross-process result cache and rate limiter (mechanisms, not timings)."""
 
+import errno
 import json
 import multiprocessing
 import os
@@ -12,8 +13,10 @@ import time
 
 import pytest
 
+from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_cache, cas_rate_limit
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import (
     ResultCache, _FileLock, ensure_private_dir, shared_cache_and_limiter)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasResponseError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
 
@@ -205,3 +208,165 @@ def test_wrong_or_rotated_secret_misses_the_cache():
     assert 'right-secret' not in right
     args = ('https://cas.aliyuncs.com', 'AKID', 'GetCAInstanceStatus', {'InstanceId': 'x'})
     assert ResultCache.key(*args, right) != ResultCache.key(*args, wrong)
+
+
+# ---- the shared files are untrusted: a damaged one costs at most one fresh call -------------------------------
+
+def _count_calls(cache, key, use=None):
+    calls = []
+
+    def produce():
+        calls.append(1)
+        return {'RequestId': 'fresh', 'InstanceStatusList': []}
+    return cache.single_flight(key, produce, wait=1, use=use), calls
+
+
+@pytest.mark.parametrize('content', [
+    '{"stored_at": NaN, "value": {"RequestId": "stale"}}',        # NaN never expires: every comparison is false
+    '{"stored_at": Infinity, "value": {"RequestId": "stale"}}',
+    '{"stored_at": "1000", "value": {"RequestId": "stale"}}',
+    '{"stored_at": true, "value": {"RequestId": "stale"}}',
+    '{"stored_at": 1000, "value": ["not", "a", "dict"]}',
+    '{"stored_at": 1000}',
+    '[' * 100000 + ']' * 100000,                                  # nested too deep for the parser
+    '\xff\xfe',
+])
+def test_damaged_entries_cost_one_fresh_call(tmp_path, content):
+    cache = ResultCache(str(tmp_path), ttl=30, clock=lambda: 1000.0)
+    (tmp_path / 'k.json').write_text(content, encoding='latin-1')
+    value, calls = _count_calls(cache, 'k')
+    assert value['RequestId'] == 'fresh' and calls == [1]
+    value, calls = _count_calls(cache, 'k')  # and the entry was replaced by a good one
+    assert value['RequestId'] == 'fresh' and calls == []
+
+
+def test_an_entry_the_caller_rejects_counts_as_absent(tmp_path):
+    cache = ResultCache(str(tmp_path), ttl=30, clock=lambda: 1000.0)
+    cache.put('k', {'shape': 'wrong'})
+
+    def use(value):
+        if 'RequestId' not in value:
+            raise CasResponseError('wrong shape')
+        return value['RequestId']
+    assert _count_calls(cache, 'k', use) == ('fresh', [1])
+    assert _count_calls(cache, 'k', use) == ('fresh', [])
+
+
+def test_a_produced_value_the_caller_rejects_is_not_cached(tmp_path):
+    cache = ResultCache(str(tmp_path), ttl=30)
+
+    def use(value):
+        raise CasResponseError('the service answered badly')
+    with pytest.raises(CasResponseError):
+        _count_calls(cache, 'k', use)
+    assert not (tmp_path / 'k.json').exists()
+
+
+def test_an_oversized_file_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(cas_cache, 'MAX_FILE_BYTES', 100)
+    cache = ResultCache(str(tmp_path), ttl=30)
+    cache.put('k', {'RequestId': 'x' * 200})
+    assert cache.get('k') is None
+
+
+def _warnings_and_value(cache_dir, key='k'):
+    warnings = []
+    cache = ResultCache(str(cache_dir), ttl=30, warn=warnings.append)
+    value, calls = _count_calls(cache, key)
+    return warnings, value, calls
+
+
+@pytest.mark.parametrize('damage', ['symlink', 'directory', 'fifo'])
+def test_a_lock_path_that_cannot_be_used_steps_aside_with_a_warning(tmp_path, damage):
+    lock = tmp_path / 'k.lock'
+    if damage == 'symlink':
+        os.symlink(str(tmp_path / 'elsewhere'), str(lock))
+    elif damage == 'directory':
+        lock.mkdir()
+    else:
+        os.mkfifo(str(lock))
+    warnings, value, calls = _warnings_and_value(tmp_path)
+    assert value['RequestId'] == 'fresh' and calls == [1]
+    if damage != 'fifo':  # a FIFO can be opened and flocked: nothing to warn about
+        assert len(warnings) == 1 and 'The result cache was not used for this call' in warnings[0]
+        assert str(lock) in warnings[0]
+
+
+def test_an_entry_path_that_is_a_directory_steps_aside_with_a_warning(tmp_path):
+    (tmp_path / 'k.json').mkdir()
+    warnings, value, calls = _warnings_and_value(tmp_path)
+    assert value['RequestId'] == 'fresh' and calls == [1]
+    assert len(warnings) == 1 and 'k.json cannot be used' in warnings[0]
+
+
+def test_a_directory_that_cannot_be_written_steps_aside_with_a_warning(tmp_path, monkeypatch):
+    # Root can write anywhere, so a read-only file system (EROFS) is simulated where files are created.
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(os, 'open', read_only)
+    warnings, value, calls = _warnings_and_value(tmp_path)
+    assert value['RequestId'] == 'fresh' and calls == [1]
+    assert len(warnings) == 1 and 'Read-only file system' in warnings[0]
+    limiter_warnings = []
+    limiter = RateLimiter(str(tmp_path), 'AKID', 10, warn=limiter_warnings.append)
+    assert limiter.acquire() is None and 'The rate limiter did not pace this call' in limiter_warnings[0]
+    limiter.release(None)
+
+
+@pytest.mark.parametrize('stored', [
+    [['a', 'FUTURE', False]],                                     # in flight "for hours"
+    [['a', 'FUTURE', True], ['b', 'FUTURE', False]],
+    [['a', 'NAN', False], ['b', 'FUTURE', False]],
+    [['a', 'FUTURE', False], ['d', 'soon', True], ['e'], 'f', ['g', 'INF', True]],
+])
+def test_limiter_entries_from_the_future_or_nan_delay_nobody_beyond_a_window(tmp_path, stored):
+    t = FakeTime()
+    limiter = RateLimiter(str(tmp_path), 'AKID', 1, margin=0.0, max_flight=3, clock=t.clock, sleep=t.sleep)
+    text = json.dumps(stored).replace('"FUTURE"', str(t.now + 7200)).replace('"NAN"', 'NaN').replace('"INF"', '1e999')
+    with open(limiter.path, 'w') as handle:
+        handle.write(text)
+    limiter.release(limiter.acquire())
+    # Entries stamped in the future count from now (one in flight: for max_flight), not for hours.
+    assert sum(t.slept) <= 3.0 + 1.0 + 1e-6
+    with open(limiter.path) as handle:
+        assert all(stamp <= t.now for _t, stamp, _d in json.load(handle))
+
+
+def test_a_limiter_file_that_is_not_json_or_too_deep_is_started_afresh(tmp_path):
+    t = FakeTime()
+    limiter = RateLimiter(str(tmp_path), 'AKID', 2, clock=t.clock, sleep=t.sleep)
+    for content in ('[' * 100000 + ']' * 100000, '{"not": "a list"}', 'garbage'):
+        with open(limiter.path, 'w') as handle:
+            handle.write(content)
+        limiter.release(limiter.acquire())
+    assert t.slept == []
+
+
+@pytest.mark.parametrize('damage', ['symlink', 'directory'])
+def test_a_limiter_path_that_cannot_be_used_steps_aside_with_a_warning(tmp_path, damage):
+    warnings = []
+    limiter = RateLimiter(str(tmp_path), 'AKID', 10, warn=warnings.append)
+    if damage == 'symlink':
+        os.symlink(str(tmp_path / 'elsewhere'), limiter.path + '.lock')
+    else:
+        os.mkdir(limiter.path)
+    token = limiter.acquire()
+    limiter.release(token)
+    assert token is None and len(warnings) >= 1 and 'The rate limiter did not pace this call' in warnings[0]
+
+
+def test_a_stuck_limiter_lock_holder_delays_a_call_by_the_lock_wait_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(cas_rate_limit, 'LOCK_WAIT', 0.2)
+    warnings = []
+    limiter = RateLimiter(str(tmp_path), 'AKID', 10, warn=warnings.append)
+    holder = _FileLock(limiter.path + '.lock')
+    assert holder.acquire(1)
+    try:
+        assert limiter.acquire() is None
+    finally:
+        holder.release()
+    assert 'another process has held' in warnings[0]

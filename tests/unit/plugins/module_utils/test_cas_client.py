@@ -39,10 +39,12 @@ class Script:
         self.answers = list(answers)
         self.requests = []
         self.bodies = []
+        self.deadlines = []
 
-    def request(self, method, url, headers, host, data=b''):
+    def request(self, method, url, headers, host, data=b'', deadline=None):
         assert method == 'POST'
         self.bodies.append(data)
+        self.deadlines.append(deadline)
         return self.post(url, headers, host)
 
     def post(self, url, headers, host):
@@ -194,3 +196,120 @@ def test_instance_id_validation(value, fragment):
 def test_insecure_warning():
     c, _t, _s = client(validate_certs=False)
     assert any('validate_certs is false' in w for w in c.warnings)
+
+
+class Clock:
+    """A monotonic clock that advances only when the client sleeps (or a test says so)."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def timed_client(*answers, **config):
+    config.setdefault('access_key_id', 'AKID')
+    config.setdefault('access_key_secret', SECRET)
+    clock = Clock()
+    transport = Script(*answers)
+    c = CasClient(ClientConfig(environ={}, **config), transport=transport, sleep=clock.sleep, clock=lambda: NOW,
+                  monotonic=clock.monotonic)
+    return c, transport, clock
+
+
+def test_every_attempt_gets_the_call_deadline():
+    c, transport, clock = timed_client(err(503, 'ServiceUnavailable'), ok([GOOD]), timeout=2, retries=1)
+    c.get_ca_instance_status('cas-member-a')
+    bound = c.time_bound()
+    assert bound == 2 * 2 + 1.0  # two attempts of 2 s and the longest wait between them
+    assert transport.deadlines == [1000.0 + bound] * 2 and len(clock.slept) == 1
+
+
+def test_waits_that_would_outlast_the_bound_end_the_call():
+    # retry-after asks for 20 s; the call's bound (3 attempts of 1 s, waits of 1 and 2 s) cannot hold it.
+    slow = err(429, 'Throttling.User', headers={'x-acs-retry-after': '20000'})
+    c, transport, clock = timed_client(slow, slow, slow, timeout=1, retries=2)
+    with pytest.raises(CasApiError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    assert len(transport.requests) == 1 and clock.slept == []
+    assert 'gave up after 1 attempts: the time bound of the call' in str(raised.value)
+
+
+def test_a_slow_attempt_leaves_less_time_for_retries():
+    class Slow(Script):
+        def post(self, url, headers, host):
+            clock.now += 1.9  # each attempt takes nearly the whole timeout
+            return super(Slow, self).post(url, headers, host)
+    clock = Clock()
+    transport = Slow(*[err(503, 'ServiceUnavailable')] * 6)
+    c = CasClient(ClientConfig(environ={}, access_key_id='AKID', access_key_secret=SECRET, timeout=2, retries=5),
+                  transport=transport, sleep=clock.sleep, clock=lambda: NOW, monotonic=clock.monotonic)
+    started = clock.now
+    with pytest.raises(CasApiError):
+        c.get_ca_instance_status('cas-member-a')
+    assert clock.now - started <= c.time_bound()
+
+
+SECRETS_ECHOED = 'Code %s token %s' % (SECRET, TOKEN)
+
+
+def test_a_hostile_endpoint_echoing_credentials_in_every_field_gets_none_printed():
+    body = {'RequestId': 'R-' + SECRET, 'Code': 'Bad' + SECRET + TOKEN, 'Message': SECRETS_ECHOED,
+            'Recommend': 'https://x/?q=' + TOKEN, 'HostId': SECRET}
+    hostile = HttpResponse(400, {'x-acs-request-id': SECRET}, json.dumps(body).encode())
+    c, _t, _s = client(hostile, security_token=TOKEN)
+    with pytest.raises(CasApiError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    error = raised.value
+    for text in (str(error), repr(error), json.dumps(error.to_result()), error.code, error.request_id, error.recommend):
+        assert SECRET not in text and TOKEN not in text
+    assert '<redacted>' in error.code and '<redacted>' in error.request_id
+
+
+def test_facts_never_carry_an_echoed_secret():
+    c, _t, _s = client(ok([dict(GOOD, Identifier=SECRET, Extra={'Nested': [TOKEN]})], request_id=TOKEN),
+                       security_token=TOKEN)
+    (facts,), request_id = c.get_ca_instance_status('cas-member-a')
+    assert facts['identifier'] == '<redacted>' and facts['extra'] == {'Nested': ['<redacted>']}
+    assert request_id == '<redacted>'
+
+
+@pytest.mark.parametrize('body, fragment', [
+    (b'{"RequestId": "R", "InstanceStatusList": ' + b'[' * 100000 + b']' * 100000 + b'}', 'nested'),
+    (b'{"RequestId": "R", "InstanceStatusList": ' + b'[' * 40 + b']' * 40 + b'}', 'nested more than 32 levels deep'),
+    (('{"RequestId": "R", "InstanceStatusList": [{"InstanceId": "cas-member-a", "CertTotalCount": %s}]}'
+      % ('9' * 5000)).encode(), 'a number of 5000 digits'),
+    (b'{"RequestId": "R", "InstanceStatusList": [{"InstanceId": "cas-member-a", "CertTotalCount": NaN}]}',
+     'NaN, which JSON does not allow'),
+    (b'{"RequestId": "R", "InstanceStatusList": [{"InstanceId": "cas-member-a", "Status": "USED", "AfterTime": 1e400}]}',
+     'AfterTime=inf'),
+    (json.dumps({'RequestId': 'R', 'InstanceStatusList': [dict(GOOD, AfterTime=253402300800000)]}).encode(),
+     'AfterTime=253402300800000 for instance cas-member-a where a time in epoch milliseconds (0 to year 9999)'),
+])
+def test_json_no_answer_holds_is_one_clear_error(body, fragment):
+    c, transport, sleeps = client(HttpResponse(200, {}, body), ok([GOOD]))
+    with pytest.raises(CasResponseError) as raised:
+        c.get_ca_instance_status('cas-member-a')
+    assert fragment in str(raised.value) and len(transport.requests) == 1 and sleeps == []
+    assert len(str(raised.value)) < 600
+
+
+def test_an_answer_listing_one_instance_twice_fails_closed():
+    revoked = dict(GOOD, Status='REVOKE')
+    c, _t, _s = client(ok([revoked, GOOD]))
+    with pytest.raises(CasResponseError) as raised:
+        fetch_status(c, ['cas-member-a'])
+    assert 'listed instance cas-member-a more than once' in str(raised.value)
+
+
+def test_an_answer_about_another_instance_fails_closed():
+    c, _t, _s = client(ok([dict(GOOD, InstanceId='cas-member-other')]))
+    with pytest.raises(CasResponseError) as raised:
+        fetch_status(c, ['cas-member-a'])
+    assert 'Asked about instance cas-member-a, the service answered about cas-member-other' in str(raised.value)

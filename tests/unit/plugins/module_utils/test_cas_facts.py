@@ -122,3 +122,29 @@ def test_query():
     with pytest.raises(CasConfigError) as err:
         apply_query('[?', data)
     assert 'not a valid JMESPath expression' in str(err.value)
+
+
+@pytest.mark.parametrize('bad, fragment', [
+    ({'AfterTime': 253402300800000}, 'AfterTime=253402300800000 for instance cas-member-a where a time in epoch '
+                                     'milliseconds (0 to year 9999)'),
+    ({'UseExpireTime': 10 ** 20}, 'UseExpireTime=100000000000000000000'),
+    ({'CertTotalCount': 10 ** 13}, 'CertTotalCount=10000000000000 for instance cas-member-a where a whole number '
+                                   'from 0 to 1000000000000'),
+    ({'CertIssuedCount': float('inf')}, 'CertIssuedCount=inf'),
+    ({'Status': ['x' * 5000]}, "Status=['xxxxxxxxxxxxxxxx"),
+])
+def test_values_out_of_range_are_errors_not_exceptions(bad, fragment):
+    with pytest.raises(CasResponseError) as err:
+        instance_facts(entry(**bad), NOW)
+    assert fragment in str(err.value) and len(str(err.value)) < 400
+
+
+def test_the_last_representable_time_is_accepted():
+    facts = instance_facts(entry(AfterTime=253402300799999), NOW)
+    assert facts['after_time_iso'] == '9999-12-31T23:59:59Z'
+
+
+def test_one_instance_listed_twice_is_an_error():
+    with pytest.raises(CasResponseError) as err:
+        instances_from_response({'RequestId': 'R2', 'InstanceStatusList': [entry(Status='REVOKE'), entry()]}, NOW)
+    assert 'listed instance cas-member-a more than once' in str(err.value) and 'R2' in str(err.value)

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import MS_PER_DAY, instance_facts
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import (
-    check_fact_dict, gate_failures, gate_message, unmet_conditions)
+    check_fact_dict, gate_failures, gate_message, unmet_conditions, validate_require)
 
 NOW = 1700000000000
 
@@ -48,7 +48,8 @@ def test_unknown_facts_fail_closed():
                                    'max_usage_percent': 100, 'usable': True})
     assert unmet == ['not usable (status BUY, CA certificate not within its validity period, subscription ended or unknown)',
                      'remaining certificate count unknown, need 1', 'certificate quota usage unknown, need at most 100%',
-                     'CA certificate expires: date unknown, need 1 days', 'subscription ends: date unknown, need 1 days']
+                     'CA certificate validity unknown (BeforeTime and AfterTime missing), need 1 days',
+                     'subscription ends: date unknown, need 1 days']
 
 
 def test_past_dates_read_as_ago():
@@ -67,3 +68,51 @@ def test_jinja_input_must_be_a_fact_dict(value):
     with pytest.raises(CasConfigError) as err:
         check_fact_dict(value, 'ca_usable')
     assert 'ca_usable expects one CA fact dict' in str(err.value)
+
+
+@pytest.mark.parametrize('require, fragment', [
+    ({'max_usage_percent': float('nan')}, 'require.max_usage_percent must be a finite number from 0 to 100, got nan'),
+    ({'max_usage_percent': float('inf')}, 'require.max_usage_percent must be a finite number from 0 to 100'),
+    ({'max_usage_percent': 100.5}, 'from 0 to 100'),
+    ({'max_usage_percent': -1}, 'from 0 to 100'),
+    ({'min_remaining': -5}, 'require.min_remaining must be a finite number at least 0, got -5'),
+    ({'min_days_valid': float('nan')}, 'require.min_days_valid must be a finite number'),
+    ({'min_days_subscription': 'soon'}, 'require.min_days_subscription must be a finite number'),
+    ({'min_days_subscription': True}, 'require.min_days_subscription must be a finite number'),
+])
+def test_thresholds_that_are_not_finite_numbers_in_range_are_errors(require, fragment):
+    with pytest.raises(CasConfigError) as err:
+        validate_require(require)
+    assert fragment in str(err.value)
+
+
+def test_a_full_ca_never_passes_a_nan_ceiling():
+    # Every comparison with NaN is false: without validation `used > nan` would let a full CA through.
+    with pytest.raises(CasConfigError):
+        validate_require({'max_usage_percent': float('nan')})
+    assert unmet_conditions(facts(CertIssuedCount=1000), validate_require({'max_usage_percent': 90})) == [
+        '100.0% of the certificate quota used, need at most 90%']
+
+
+def test_validate_require_keeps_set_conditions_only():
+    assert validate_require({'status': ['USED'], 'min_remaining': 5, 'usable': None}) == {'status': ['USED'],
+                                                                                           'min_remaining': 5}
+    assert validate_require(None) == {}
+
+
+def test_valid_for_n_days_means_valid_now_too():
+    not_yet = facts(BeforeTime=NOW + 2 * MS_PER_DAY, AfterTime=NOW + 3650 * MS_PER_DAY)
+    assert unmet_conditions(not_yet, {'min_days_valid': 1}) == [
+        'CA certificate not valid yet (valid from 2023-11-16T22:13:20Z), need 1 days']
+    assert unmet_conditions(not_yet, {'status': ['USED'], 'min_days_valid': 1}) != []
+
+
+def test_valid_for_n_days_needs_both_times():
+    no_start = facts(BeforeTime=None, AfterTime=NOW + 3650 * MS_PER_DAY)
+    assert unmet_conditions(no_start, {'status': ['USED'], 'min_days_valid': 1}) == [
+        'CA certificate validity unknown (BeforeTime missing), need 1 days']
+
+
+def test_expired_reads_as_ago_for_validity():
+    expired = facts(BeforeTime=NOW - 10 * MS_PER_DAY, AfterTime=NOW - 2 * MS_PER_DAY)
+    assert unmet_conditions(expired, {'min_days_valid': 0}) == ['CA certificate expires 2 days ago, need 0']

@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import (
-    ClientConfig, connection_argspec, is_loopback, parse_endpoint)
+    ClientConfig, connection_argspec, endpoint_userinfo, env_fallback_nonempty, is_loopback, parse_endpoint)
 
 
 @pytest.mark.parametrize('endpoint, base, host', [
@@ -27,7 +27,7 @@ def test_valid_endpoints(endpoint, base, host):
     ('not a url', 'not a valid host name or URL'),
     ('ftp://cas.aliyuncs.com', 'not a valid host name or URL'),
     ('https://cas.aliyuncs.com/some/path', 'no path'),
-    ('https://user:pw@cas.aliyuncs.com', 'not a valid host name or URL'),
+    ('https://user:pw@cas.aliyuncs.com', "endpoint 'https://<redacted>@cas.aliyuncs.com' holds credentials"),
     ('https://cas.aliyuncs.com:99999', 'not a valid host name or URL'),
     ('https://', 'not a valid host name or URL'),
     ('http://cas.aliyuncs.com', 'plain http to a host that is not on this machine'),
@@ -62,7 +62,9 @@ def test_region_maps_to_endpoint():
     ({'retries': 1000}, 'retries must be a number between 0 and 20'),
     ({'retries': True}, 'retries must be'),
     ({'cache_ttl': -5}, 'cache_ttl must be a number at least 0'),
-    ({'rate_limit': 0}, 'rate_limit must be a number greater than 0'),
+    ({'rate_limit': 0}, 'rate_limit must be a number between 0.1 and 1000.0, got 0'),
+    ({'rate_limit': 0.001}, 'rate_limit must be a number between 0.1 and 1000.0'),
+    ({'rate_limit': float('nan')}, 'rate_limit must be a number between 0.1 and 1000.0'),
     ({'validate_certs': 'yes'}, 'validate_certs must be true or false'),
     ({'ca_bundle': '/nonexistent/ca.pem'}, 'ca_bundle /nonexistent/ca.pem is not a readable file'),
 ])
@@ -96,3 +98,30 @@ def test_argspec_secrets_are_no_log():
     assert spec['access_key_secret']['no_log'] is True and spec['security_token']['no_log'] is True
     assert spec['access_key_id']['no_log'] is False
     assert spec['endpoint']['fallback'][1] == ['ALIBABA_CLOUD_ENDPOINT_CAS']
+
+
+@pytest.mark.parametrize('endpoint', ['https://user:s3cr3t-pass@cas.aliyuncs.com', 'user:s3cr3t-pass@cas.aliyuncs.com',
+                                      'http://user:s3cr3t-pass@127.0.0.1:8080', 'https://s3cr3t-pass@cas.aliyuncs.com/'])
+def test_credentials_in_an_endpoint_are_refused_without_echoing_them(endpoint):
+    with pytest.raises(CasConfigError) as err:
+        ClientConfig(endpoint=endpoint, environ={})
+    assert 'holds credentials (user:password@)' in str(err.value) and 's3cr3t-pass' not in str(err.value)
+    assert 's3cr3t-pass' in endpoint_userinfo(endpoint)[-1]
+
+
+def test_endpoint_userinfo():
+    assert endpoint_userinfo('https://u:p@h') == ('u:p', 'p')
+    assert endpoint_userinfo('https://cas.aliyuncs.com/') == () and endpoint_userinfo(None) == ()
+    assert endpoint_userinfo('https://cas.aliyuncs.com/?a=b@c') == ()
+
+
+def test_empty_environment_variables_count_as_unset(monkeypatch):
+    from ansible.module_utils.basic import AnsibleFallbackNotFound
+    monkeypatch.setenv('ALICLOUD_CAS_TIMEOUT', '')
+    monkeypatch.setenv('ALICLOUD_CAS_RETRIES', '  ')
+    with pytest.raises(AnsibleFallbackNotFound):
+        env_fallback_nonempty('ALICLOUD_CAS_TIMEOUT', 'ALICLOUD_CAS_RETRIES')
+    monkeypatch.setenv('ALICLOUD_CAS_RETRIES', '3')
+    assert env_fallback_nonempty('ALICLOUD_CAS_TIMEOUT', 'ALICLOUD_CAS_RETRIES') == '3'
+    spec = connection_argspec()
+    assert spec['timeout']['fallback'] == (env_fallback_nonempty, ['ALICLOUD_CAS_TIMEOUT'])

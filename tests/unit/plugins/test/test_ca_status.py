@@ -48,4 +48,24 @@ def test_bad_input(name, args):
 def test_bad_argument():
     with pytest.raises(AnsibleFilterError) as err:
         TESTS['ca_expiring'](facts(), days='soon')
-    assert 'days must be a number' in str(err.value)
+    assert "ca_expiring: days must be a finite number at least 0, got 'soon'" in str(err.value)
+
+
+@pytest.mark.parametrize('name, argument', [
+    ('ca_quota_low', 'nan'), ('ca_quota_low', float('nan')), ('ca_quota_low', 'inf'), ('ca_quota_low', -1),
+    ('ca_expiring', 'nan'), ('ca_expiring', float('-inf')), ('ca_expiring', True),
+    ('ca_subscription_ending', 'NaN'), ('ca_subscription_ending', None),
+])
+def test_thresholds_that_are_not_finite_numbers_are_errors_not_passes(name, argument):
+    # `x is not ca_quota_low('nan')` must never pass: every comparison with NaN is false.
+    full = facts(CertIssuedCount=100, AfterTime=NOW + MS_PER_DAY, UseExpireTime=NOW + MS_PER_DAY)
+    with pytest.raises(AnsibleFilterError) as err:
+        TESTS[name](full, argument)
+    assert 'must be a finite number at least 0' in str(err.value)
+
+
+def test_a_certificate_not_valid_yet_is_expiring():
+    not_yet = facts(BeforeTime=NOW + 2 * MS_PER_DAY, AfterTime=NOW + 3650 * MS_PER_DAY)
+    assert TESTS['ca_expiring'](not_yet, 30) and not TESTS['ca_usable'](not_yet)
+    no_start = facts(BeforeTime=None)
+    assert TESTS['ca_expiring'](no_start, 1)
