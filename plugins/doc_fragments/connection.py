@@ -57,6 +57,7 @@ options:
         (C(https://cas.ap-southeast-1.aliyuncs.com)). Overrides O(region).
       - Plain C(http://) is accepted only for a host on this machine, such as the collection's emulator
         (C(http://127.0.0.1:PORT)).
+      - Credentials in the URL (C(https://user:password@host)) are refused, and hidden in the task result.
     type: str
   validate_certs:
     description:
@@ -69,9 +70,12 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for the connection and for each read of the answer, per attempt.
-      - A call takes at most about O(timeout) times (O(retries) + 1), plus the waits between attempts
-        (at most 20 seconds each).
+      - The most seconds one attempt may take, from connecting to the last byte of the answer (greater than 0,
+        at most 600). An endpoint that answers slowly, a byte at a time, or without end is cut off at this time.
+      - A call (all its attempts and the waits between them) takes at most O(timeout) times (O(retries) + 1) plus
+        the longest waits between attempts (1, 2, 4, ... seconds, at most 20 each), whatever the endpoint does.
+        A task that waits for another worker's identical call (see O(cache_ttl)) stays within the same bound.
+        Waiting for a slot of the rate limiter (O(rate_limit)) comes on top.
     type: float
     default: 10
   retries:
@@ -93,8 +97,11 @@ options:
     default: 30
   rate_limit:
     description:
-      - The most API calls per second that all workers of this controller send with one AccessKey together.
-      - The service allows 10 per second per account; lower it when other tools share the account.
+      - The most API calls per second that all workers of this controller send with one AccessKey together,
+        from 0.1 to 1000.
+      - The service allows 10 per second per account; lower it when other tools share the account. At 0.1 a
+        call may wait up to 10 seconds for its slot. Values above 10 make sense only against an endpoint that
+        allows more, such as the collection's emulator.
     type: float
     default: 10
   role_arn:

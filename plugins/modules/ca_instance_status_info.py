@@ -47,24 +47,32 @@ options:
         description: Allowed values of C(status), for example V(USED).
         type: list
         elements: str
+        choices: [BUY, USED, REFUND, REVOKE]
       type:
-        description: Allowed values of C(type) (V(ROOT), V(SUB_ROOT)).
+        description: Allowed values of C(type).
         type: list
         elements: str
+        choices: [ROOT, SUB_ROOT]
       usable:
         description: If true, C(usable) must be true (status C(USED), CA certificate within its validity, subscription active).
         type: bool
       min_remaining:
-        description: The least number of certificates that may still be issuable (C(cert_remaining_count)).
+        description: The least number of certificates that may still be issuable (C(cert_remaining_count)), at least 0.
         type: int
       max_usage_percent:
-        description: The highest share of the certificate quota that may be used (C(cert_usage_percent)).
+        description:
+          - The highest share of the certificate quota that may be used (C(cert_usage_percent)), from 0 to 100.
+          - Like every threshold, it must be a finite number in range; anything else (V(nan) included) fails the
+            task before any call.
         type: float
       min_days_valid:
-        description: The least number of whole days the CA certificate must still be valid (C(validity_days_left)).
+        description:
+          - The least number of whole days the CA certificate must still be valid (C(validity_days_left)), at least 0.
+          - The CA certificate must also be valid now, so both C(before_time) and C(after_time) must be known and
+            C(before_time) must not be in the future.
         type: int
       min_days_subscription:
-        description: The least number of whole days the instance subscription must still run (C(subscription_days_left)).
+        description: The least number of whole days the instance subscription must still run (C(subscription_days_left)), at least 0.
         type: int
 extends_documentation_fragment:
   - seed.alicloud_cas.connection
