@@ -9,7 +9,8 @@ from urllib.parse import quote, quote_plus
 from conftest import assert_ok
 from emulator.testing import DEMO_STS_ACCESS_KEY_ID, DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN
 
-SECRETS = (DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN)
+ENDPOINT_PASSWORD = 'EndpointPassword-in-URL-42'
+SECRETS = (DEMO_STS_ACCESS_KEY_SECRET, DEMO_STS_SECURITY_TOKEN, ENDPOINT_PASSWORD)
 
 
 def forms(secret):
@@ -24,11 +25,13 @@ def leaks(text):
 def test_no_secret_anywhere_at_vvvv(runner):
     runner.emu.inject('http500', count=1)  # the last task's only attempt meets a server error
     result = runner.playbook('secrets.yml', args=['-vvvv'], extra_vars={
-        'sts_key_id': DEMO_STS_ACCESS_KEY_ID, 'sts_secret': DEMO_STS_ACCESS_KEY_SECRET, 'sts_token': DEMO_STS_SECURITY_TOKEN})
+        'sts_key_id': DEMO_STS_ACCESS_KEY_ID, 'sts_secret': DEMO_STS_ACCESS_KEY_SECRET, 'sts_token': DEMO_STS_SECURITY_TOKEN,
+        'endpoint_password': ENDPOINT_PASSWORD})
     assert_ok(result)
     out = result.stdout
     # The failure paths really ran: the service's error codes are in the output.
     assert 'SignatureDoesNotMatch' in out and 'InvalidSecurityToken' in out and 'CA gate failed' in out
+    assert 'holds credentials' in out and runner.emu.counters()['faults_injected'] >= 3
     assert 'string to sign is: <redacted>' in out
     assert leaks(out) == []
     assert runner.log.exists() and leaks(runner.log.read_text()) == []
