@@ -211,9 +211,9 @@ class ResultCache:
             self._step_aside(self._path(key, 'json'), exc)
 
     def _step_aside(self, path, exc):
+        reason = exc.strerror or exc
         self._warn('The result cache was not used for this call: %s cannot be used (%s). Check the directory %s '
-                   '(option cache_ttl, environment variable %s).' % (path, exc.strerror or exc, self.directory,
-                                                                      CACHE_DIR_ENV))
+                   '(option cache_ttl, environment variable %s).' % (path, reason, self.directory, CACHE_DIR_ENV))
 
     def _cached(self, key, use):
         value = self.get(key)

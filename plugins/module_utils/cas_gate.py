@@ -126,8 +126,8 @@ def _days_unmet(days, minimum, what, invalid=None):
     if not _is_count(days):
         return ['%s: date unknown, need %s days' % (what, _number(minimum))]
     if invalid is not None and days > 0:
-        return ['CA certificate not valid yet (valid from %s), need %s days' % (invalid.get('before_time_iso') or
-                                                                                 'an unknown time', _number(minimum))]
+        start = invalid.get('before_time_iso') or 'an unknown time'
+        return ['CA certificate not valid yet (valid from %s), need %s days' % (start, _number(minimum))]
     if days < minimum or invalid is not None:
         when = 'in %s' % _plural(days, 'day') if days >= 0 else '%s ago' % _plural(-days, 'day')
         return ['%s %s, need %s' % (what, when, _number(minimum))]

@@ -167,8 +167,8 @@ class Wire:
                 delay = policy.delay(attempt, error)
                 if client.monotonic() + delay >= deadline:
                     error.message = '%s (gave up after %d attempts: the time bound of the call, timeout=%s seconds ' \
-                        'per attempt and %d retries, is spent)' % (error.message.rstrip('.'), attempt + 1,
-                                                                    client.config.timeout, policy.retries)
+                        'per attempt and %d retries, is spent)' % (
+                            error.message.rstrip('.'), attempt + 1, client.config.timeout, policy.retries)
                     raise
                 client.sleep(delay)
                 attempt += 1

@@ -95,8 +95,8 @@ def test_a_full_ca_never_passes_a_nan_ceiling():
 
 
 def test_validate_require_keeps_set_conditions_only():
-    assert validate_require({'status': ['USED'], 'min_remaining': 5, 'usable': None}) == {'status': ['USED'],
-                                                                                           'min_remaining': 5}
+    checked = validate_require({'status': ['USED'], 'min_remaining': 5, 'usable': None})
+    assert checked == {'status': ['USED'], 'min_remaining': 5}
     assert validate_require(None) == {}
 
 
