@@ -102,6 +102,24 @@ def _lookup_key(fixtures, key_id, state):
     return key
 
 
+def claimed_key(request, mode, fixtures, state):
+    """The AccessKey a request names (``Credential`` of the V3 Authorization, or the V1 ``AccessKeyId``), nothing
+    verified; None when it names none or an unknown one."""
+    if mode == MODE_V3:
+        try:
+            key_id = sig.parse_v3_authorization(request.header('authorization')).access_key_id
+        except ValueError:
+            return None
+    else:
+        key_id = request.params.get('AccessKeyId')
+    return fixtures.access_keys.get(key_id) or state.issued_key(key_id) if key_id else None
+
+
+def sent_security_token(request, mode):
+    """The security token a request carries (``x-acs-security-token`` for V3, ``SecurityToken`` for V1), or None."""
+    return (request.header('x-acs-security-token') if mode == MODE_V3 else request.params.get('SecurityToken')) or None
+
+
 def authenticate_v3(request, fixtures, state):
     """Verify an ACS3-HMAC-SHA256 request; return its AccessKey."""
     try:

@@ -1,20 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Injectable faults: validation of control requests and the bodies of data faults."""
+"""Injectable faults: validation of control requests, the bodies of data faults and the pieces of broken answers."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 
-from .errors import encode_json
+from .errors import encode_json, error_body
 
 # Applied before authentication, instead of the normal answer (hang: delays it).
-TRANSPORT_FAULTS = ('http500', 'http503', 'reset', 'hang', 'html502', 'throttle', 'retry_after')
+TRANSPORT_FAULTS = ('http500', 'http503', 'reset', 'hang', 'html502', 'throttle', 'retry_after', 'endless_chunked')
+# Taken before authentication like transport faults: the answer, whatever it is, goes on the wire slowly or broken.
+DELIVERY_FAULTS = ('drip_headers', 'drip_body', 'reset_mid_body', 'short_body', 'bad_chunked', 'bad_gzip')
+# Taken before authentication: answered as soon as the request names a known AccessKey, before its signature is checked.
+KEY_FAULTS = ('echo_secret',)
 # Replace the body of an otherwise successful, authenticated call.
-DATA_FAULTS = ('truncated', 'bad_shape', 'missing_fields', 'wrong_types', 'oversized')
-FAULT_KINDS = TRANSPORT_FAULTS + DATA_FAULTS
+DATA_FAULTS = ('truncated', 'bad_shape', 'missing_fields', 'wrong_types', 'oversized', 'deep_json', 'huge_numbers', 'duplicate_instance')
+# Data faults that only GetCAInstanceStatus answers take (STS and metadata answers use them up without effect).
+CAS_DATA_FAULTS = ('deep_json', 'huge_numbers', 'duplicate_instance')
+FAULT_KINDS = TRANSPORT_FAULTS + DELIVERY_FAULTS + KEY_FAULTS + DATA_FAULTS
 # Which requests a fault may hit: any (default), CAS API calls, STS calls, or metadata requests.
 FAULT_TARGETS = ('any', 'cas', 'sts', 'metadata')
 
@@ -23,6 +30,18 @@ DEFAULT_RETRY_AFTER_MS = 1000
 MAX_COUNT = 100000
 MAX_HANG_SECONDS = 3600
 OVERSIZED_TARGET_BYTES = 20 * 1024 * 1024
+DEFAULT_DRIP_INTERVAL = 0.5
+DEFAULT_ENDLESS_INTERVAL = 0.2
+MIN_INTERVAL = 0.001
+MAX_INTERVAL = 60
+# A drip or endless answer gives up (closes the connection) after this long, so that a forgotten fault never
+# keeps a thread busy for ever; it also stops when the client goes away or the emulator stops.
+MAX_SLOW_SECONDS = 600
+DEEP_JSON_DEPTH = 100000
+HUGE_NUMBER_FIELDS = ('AfterTime', 'BeforeTime', 'UseExpireTime', 'CertTotalCount', 'CertIssuedCount')
+DEFAULT_HUGE_NUMBER = '253402300800000'  # 10000-01-01T00:00:00Z in epoch milliseconds
+MAX_HUGE_NUMBER_LENGTH = 100000
+JSON_NUMBER_RE = re.compile(r'-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z')
 
 HTML_502 = (
     b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n'
@@ -35,7 +54,12 @@ HTML_502 = (
 _ALLOWED_FIELDS = {
     'hang': ('kind', 'count', 'target', 'seconds'),
     'retry_after': ('kind', 'count', 'target', 'retry_after_ms'),
+    'drip_headers': ('kind', 'count', 'target', 'interval'),
+    'drip_body': ('kind', 'count', 'target', 'interval'),
+    'endless_chunked': ('kind', 'count', 'target', 'interval'),
+    'huge_numbers': ('kind', 'count', 'target', 'field', 'value'),
 }
+_DEFAULT_INTERVALS = {'drip_headers': DEFAULT_DRIP_INTERVAL, 'drip_body': DEFAULT_DRIP_INTERVAL, 'endless_chunked': DEFAULT_ENDLESS_INTERVAL}
 
 
 def _number(value, name, minimum, maximum, integer):
@@ -69,7 +93,24 @@ def parse_fault_request(body):
         fault['seconds'] = _number(body.get('seconds', DEFAULT_HANG_SECONDS), 'seconds', 0, MAX_HANG_SECONDS, False)
     if kind == 'retry_after':
         fault['retry_after_ms'] = _number(body.get('retry_after_ms', DEFAULT_RETRY_AFTER_MS), 'retry_after_ms', 1, 86400000, True)
+    if kind in _DEFAULT_INTERVALS:
+        fault['interval'] = _number(body.get('interval', _DEFAULT_INTERVALS[kind]), 'interval', MIN_INTERVAL, MAX_INTERVAL, False)
+    if kind == 'huge_numbers':
+        fault['field'] = body.get('field', 'AfterTime')
+        if fault['field'] not in HUGE_NUMBER_FIELDS:
+            raise ValueError('field must be one of %s' % ', '.join(HUGE_NUMBER_FIELDS))
+        fault['value'] = _json_number(body.get('value', DEFAULT_HUGE_NUMBER))
     return fault, count
+
+
+def _json_number(value):
+    """Validate the ``value`` of huge_numbers: a JSON number token (a string, or an integer), returned as a string."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or len(value) > MAX_HUGE_NUMBER_LENGTH or not JSON_NUMBER_RE.match(value):
+        raise ValueError('value must be a JSON number as a string of at most %d characters, e.g. "1e400" or "%s"'
+                         % (MAX_HUGE_NUMBER_LENGTH, DEFAULT_HUGE_NUMBER))
+    return value
 
 
 def truncated_body(body_bytes):
@@ -169,8 +210,50 @@ def oversized_chunks(success, target=OVERSIZED_TARGET_BYTES):
     return [prefix, separator] + list(_filler(target)) + [b']}']
 
 
-def data_fault_chunks(kind, success, request_id):
-    """The body (list of byte chunks) that replaces a successful JSON answer for a data fault."""
+def deep_json_body(success):
+    """Valid JSON nested DEEP_JSON_DEPTH levels deep: the InstanceStatusList is ``[[[...]]]``."""
+    return b''.join([b'{"RequestId":', encode_json(success['RequestId']), b',"InstanceStatusList":',
+                     b'[' * DEEP_JSON_DEPTH, b']' * DEEP_JSON_DEPTH, b'}'])
+
+
+def huge_numbers_body(success, field, value):
+    """The success body with ``field`` of every instance set to the JSON number token ``value`` (verbatim)."""
+    marker = '\x00huge-number\x00'
+    instances = [dict(inst, **{field: marker}) for inst in success['InstanceStatusList']]
+    body = encode_json({'RequestId': success['RequestId'], 'InstanceStatusList': instances})
+    return body.replace(encode_json(marker), value.encode('ascii'))
+
+
+def duplicate_instance_body(success):
+    """Every instance listed twice: first a copy with another Status (REVOKE, or USED for a revoked one), then the real one."""
+    instances = []
+    for inst in success['InstanceStatusList']:
+        instances.append(dict(inst, Status='USED' if inst.get('Status') == 'REVOKE' else 'REVOKE'))
+        instances.append(inst)
+    return encode_json({'RequestId': success['RequestId'], 'InstanceStatusList': instances})
+
+
+def echo_secret_body(secret, token, request_id, host_id, product):
+    """A hostile error body whose Code, Message, RequestId and Recommend all hold the secret (and the token, if any)."""
+    echoed = secret if token is None else '%s %s' % (secret, token)
+    message = 'The AccessKeySecret %s was rejected.' % secret
+    if token is not None:
+        message += ' SecurityToken: %s' % token
+    return error_body('InvalidAccessKeySecret.' + echoed, message, '%s:%s' % (request_id, echoed), host_id, product)
+
+
+def data_fault_chunks(fault, success, request_id):
+    """The body (list of byte chunks) that replaces a successful JSON answer for a data fault, or None when the
+    fault does not apply to this answer (a GetCAInstanceStatus-only fault on a credentials answer)."""
+    kind = fault['kind']
+    if kind in CAS_DATA_FAULTS:
+        if 'InstanceStatusList' not in success:
+            return None
+        if kind == 'deep_json':
+            return [deep_json_body(success)]
+        if kind == 'huge_numbers':
+            return [huge_numbers_body(success, fault['field'], fault['value'])]
+        return [duplicate_instance_body(success)]
     if kind == 'truncated':
         return [truncated_body(encode_json(success))]
     if kind == 'bad_shape':
@@ -182,3 +265,12 @@ def data_fault_chunks(kind, success, request_id):
     if kind == 'wrong_types':
         return [wrong_types_body(success)]
     return oversized_chunks(success)
+
+
+def rewrite_head(head, replace=(), drop=()):
+    """A response head (status line and header lines, without the blank line) with headers replaced or added
+    (``replace``: ``(name, value)`` pairs) and others dropped (``drop``: lower-case names), blank line included."""
+    names = set(name.lower() for name, _value in replace) | set(drop)
+    lines = [line for line in head.split(b'\r\n') if line.split(b':', 1)[0].strip().lower().decode('latin-1') not in names]
+    lines += [('%s: %s' % (name, value)).encode('latin-1') for name, value in replace]
+    return b'\r\n'.join(lines) + b'\r\n\r\n'

@@ -6,6 +6,7 @@ responses."""
 
 from __future__ import annotations
 
+import io
 import socket
 import ssl
 import struct
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from . import PRODUCT, __version__
 from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, requested_identifier, requested_instance, run_action
-from .auth import MODE_V3, authenticate, check_anonymous, detect_mode, requested_action, resolve_api
+from .auth import MODE_V3, authenticate, check_anonymous, claimed_key, detect_mode, requested_action, resolve_api, sent_security_token
 from .control import handle_control, is_control_path, is_loopback
 from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
 from .metadata import ACTION_NAMES, classify, error_page, handle_metadata, is_metadata_path, request_counts
@@ -248,10 +249,20 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         state.count_request(asked or '(none)')
         product = product_of(asked)
         fault = state.pop_fault('sts' if is_sts_action(asked) else 'cas')
-        if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
+        kind = fault['kind'] if fault is not None else None
+        if kind in faults.TRANSPORT_FAULTS:
             if self._transport_fault(fault, request, request_id, product):
                 return
-            fault = None
+        elif kind in faults.DELIVERY_FAULTS:
+            self._deliver_faulty(fault, lambda: self._answer(request, mode, request_id, product, None))
+            return
+        elif kind in faults.KEY_FAULTS:
+            if self._echo_secret(request, mode, request_id, product):
+                return
+        self._answer(request, mode, request_id, product, fault if kind in faults.DATA_FAULTS else None)
+
+    def _answer(self, request, mode, request_id, product, data_fault):
+        """Authenticate and run the action; send its answer, or the body of ``data_fault`` instead of a success."""
         try:
             success = self._run(request, mode, request_id)
         except ApiError as err:
@@ -263,11 +274,23 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 traceback.print_exc(file=sys.stderr)
             self._send_error(ApiError('InternalError'), request, request_id, product)
             return
-        if fault is not None:
-            state.count_fault()
-            self._send(200, JSON_CONTENT_TYPE, faults.data_fault_chunks(fault['kind'], success, request_id), request_id)
+        chunks = faults.data_fault_chunks(data_fault, success, request_id) if data_fault is not None else None
+        if chunks is not None:
+            self.server.state.count_fault()
+            self._send(200, JSON_CONTENT_TYPE, chunks, request_id)
             return
         self._send_json(200, success, request_id)
+
+    def _echo_secret(self, request, mode, request_id, product):
+        """The echo_secret fault: if the request names a known AccessKey, answer 400 with its secret (and the
+        security token sent) in Code, Message, RequestId and Recommend. Return True if it did."""
+        key = claimed_key(request, mode, self.server.fixtures, self.server.state)
+        if key is None:
+            return False
+        self.server.state.count_fault()
+        body = faults.echo_secret_body(key.secret, sent_security_token(request, mode), request_id, request.host_id, product)
+        self._send_json(400, body, request_id)
+        return True
 
     def _run(self, request, mode, request_id):
         """Routing, authentication (none for anonymous STS calls), throttling, RAM, then the action."""
@@ -307,10 +330,18 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         state.count_metadata(*counts)
         fault = state.pop_fault('metadata')
-        if fault is not None and fault['kind'] in faults.TRANSPORT_FAULTS:
+        fault_kind = fault['kind'] if fault is not None else None
+        if fault_kind in faults.TRANSPORT_FAULTS:
             if self._metadata_transport_fault(fault):
                 return
-            fault = None
+        elif fault_kind in faults.DELIVERY_FAULTS:
+            self._deliver_faulty(fault, lambda: self._metadata_answer(path, None))
+            return
+        self._metadata_answer(path, fault if fault_kind in faults.DATA_FAULTS else None)
+
+    def _metadata_answer(self, path, data_fault):
+        """Send the metadata answer, or the body of ``data_fault`` instead of a credentials document."""
+        state = self.server.state
         try:
             _kind, answer = handle_metadata(self.command, path, self.headers.get, self.server.fixtures, state)
         except Exception as exc:  # a bug in the emulator: a bare 500 page, never a traceback
@@ -320,9 +351,11 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             answer = error_page(500)
         if answer.document is None:
             self._send(answer.status, answer.content_type, [answer.body], None)
-        elif fault is not None:
+            return
+        chunks = faults.data_fault_chunks(data_fault, answer.document, None) if data_fault is not None else None
+        if chunks is not None:
             state.count_fault()
-            self._send(200, answer.content_type, faults.data_fault_chunks(fault['kind'], answer.document, None), None)
+            self._send(200, answer.content_type, chunks, None)
         else:
             self._send(answer.status, answer.content_type, [encode_json(answer.document)], None)
 
@@ -338,6 +371,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return True
         if kind == 'html502':
             self._send(502, 'text/html', [faults.HTML_502], None)
+            return True
+        if kind == 'endless_chunked':
+            self._endless_chunked(fault['interval'], None)
             return True
         status = {'http500': 500, 'http503': 503}.get(kind, 429)
         page = error_page(status)
@@ -358,6 +394,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         if kind == 'html502':
             self._send(502, 'text/html', [faults.HTML_502], request_id)
             return True
+        if kind == 'endless_chunked':
+            self._endless_chunked(fault['interval'], request_id)
+            return True
         errors = {
             'http500': ApiError('InternalError'),
             'http503': ApiError('ServiceUnavailable'),
@@ -365,4 +404,64 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             'retry_after': ApiError('Throttling.User', status=429, headers=[('x-acs-retry-after', str(fault.get('retry_after_ms')))]),
         }
         self._send_error(errors[kind], request, request_id, product)
+        return True
+
+    # Slow and broken answers ------------------------------------------------
+
+    def _endless_chunked(self, interval, request_id):
+        """200, chunked JSON, then a space every ``interval`` seconds until the client goes away (the write fails),
+        the emulator stops or MAX_SLOW_SECONDS pass; the body never ends."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header('Content-Type', JSON_CONTENT_TYPE)
+        self.send_header('Transfer-Encoding', 'chunked')
+        if request_id is not None:
+            self.send_header('x-acs-request-id', request_id)
+        self.end_headers()
+        deadline = time.monotonic() + faults.MAX_SLOW_SECONDS
+        while True:
+            self.wfile.write(b'1\r\n \r\n')
+            if self.server.state.stop_event.wait(interval) or time.monotonic() >= deadline:
+                return
+
+    def _deliver_faulty(self, fault, answer):
+        """A delivery fault: run ``answer()`` with its response captured, then put that response on the wire the
+        way the fault says."""
+        self.server.state.count_fault()
+        wire, self.wfile = self.wfile, io.BytesIO()
+        try:
+            answer()
+            response = self.wfile.getvalue()
+        finally:
+            self.wfile = wire
+        head, _blank, body = response.partition(b'\r\n\r\n')
+        kind = fault['kind']
+        if kind == 'drip_headers':
+            if self._drip(head + b'\r\n\r\n', fault['interval']):
+                self.wfile.write(body)
+        elif kind == 'drip_body':
+            self.wfile.write(head + b'\r\n\r\n')
+            self._drip(body, fault['interval'])
+        elif kind == 'reset_mid_body':
+            self.wfile.write(head + b'\r\n\r\n' + body[:len(body) // 2])
+            self._drop_connection('fault reset_mid_body')
+        elif kind == 'short_body':
+            self.close_connection = True
+            self.wfile.write(faults.rewrite_head(head, [('Content-Length', str(2 * len(body) + 1))]) + body)
+        elif kind == 'bad_chunked':
+            self.close_connection = True
+            self.wfile.write(faults.rewrite_head(head, [('Transfer-Encoding', 'chunked')], ['content-length'])
+                             + b'zz\r\n' + body + b'\r\n0\r\n\r\n')
+        else:  # bad_gzip
+            self.wfile.write(faults.rewrite_head(head, [('Content-Encoding', 'gzip')]) + body)
+
+    def _drip(self, data, interval):
+        """Write ``data`` one byte at a time, ``interval`` seconds apart. If the emulator stops or MAX_SLOW_SECONDS
+        pass first, close the connection and return False. A client that goes away makes a write fail."""
+        deadline = time.monotonic() + faults.MAX_SLOW_SECONDS
+        for index in range(len(data)):
+            if index and (self.server.state.stop_event.wait(interval) or time.monotonic() >= deadline):
+                self.close_connection = True
+                return False
+            self.wfile.write(data[index:index + 1])
         return True

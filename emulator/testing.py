@@ -159,7 +159,7 @@ class Emulator:
         return data
 
     def inject(self, kind, count=1, **kwargs):
-        """Queue a fault for the next ``count`` API requests (kwargs: seconds, retry_after_ms)."""
+        """Queue a fault for the next ``count`` API requests (kwargs: target, seconds, retry_after_ms, interval, field, value)."""
         body = {'kind': kind, 'count': count}
         body.update(kwargs)
         return self._checked('POST', 'faults', body)
