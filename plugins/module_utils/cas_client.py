@@ -200,88 +200,142 @@ def build_client(config, environ=None):
 
 
 class StatusResult:
-    """What :func:`fetch_status` found: facts in request order, IDs not found, request IDs."""
+    """What :func:`fetch_status` found: facts in request order, what the service does not know, request IDs."""
 
     def __init__(self):
         self.instances = []
-        self.missing = []
+        self.missing = []             # instance IDs the service does not know
+        self.missing_identifiers = []  # certificates the service knows no issuer for
+        self.foreign_issuers = {}     # certificate -> its issuer, when that issuer is not among the instance IDs
+        self.issuers = {}             # certificate -> the facts of the instance that issued it
         self.request_ids = []
 
     @property
     def request_id(self):
         return self.request_ids[-1] if self.request_ids else None
 
+    @property
+    def complete(self):
+        """True when every instance ID and certificate asked for was found."""
+        return not (self.missing or self.missing_identifiers or self.foreign_issuers)
+
 
 def validate_instance_id(value, option='instance_id'):
     """An instance ID as the API expects it, or a CasConfigError naming the option."""
+    return _validate_name(value, option, 'an instance ID', 'cas-member-abc123')
+
+
+def validate_identifier(value, option='identifier'):
+    """A certificate identifier as the API expects it, or a CasConfigError naming the option."""
+    return _validate_name(value, option, 'a certificate identifier', 'c3e26e7943362eb8ae7cfff3bdf086cd (the '
+                          'identifier of a client or server certificate)')
+
+
+def _validate_name(value, option, noun, example):
     if not isinstance(value, str):
-        raise CasConfigError('%s must be a string such as cas-member-abc123, got %r.' % (option, value), option=option)
+        raise CasConfigError('%s must be a string such as %s, got %r.' % (option, example, value), option=option)
     text = value.strip()
     if not text:
-        raise CasConfigError('%s is empty: give an instance ID such as cas-member-abc123.' % option, option=option)
+        raise CasConfigError('%s is empty: give %s such as %s.' % (option, noun, example), option=option)
     if len(text) > 128 or not all(c.isalnum() and c.isascii() or c in '-_.' for c in text):
-        raise CasConfigError('%s %r is not an instance ID: IDs look like cas-member-abc123 (letters, digits, "-", "_" '
-                             'and ".", at most 128 characters).' % (option, value[:140]), option=option)
+        raise CasConfigError('%s %r is not %s: give one such as %s (letters, digits, "-", "_" and ".", at most 128 '
+                             'characters).' % (option, value[:140], noun, example), option=option)
     return text
 
 
-def fetch_status(client, instance_ids=None, identifier=None, fetch_one=None):
-    """Fetch several instances (concurrently, each ID once) and collect not-found IDs.
+def _unique(values):
+    seen = []
+    for value in values or ():
+        if value not in seen:
+            seen.append(value)
+    return seen
 
-    ``fetch_one(instance_id, identifier)`` returns ``(facts, request_id)``; by
-    default the client's own call, a cache can put itself in between.
+
+def fetch_status(client, instance_ids=None, identifiers=None):
+    """Fetch what ``instance_ids`` and ``identifiers`` select: one call per distinct ID or certificate, concurrently.
+
+    ``identifiers`` are client or server certificates: the answer for each is the instance that issued it. With
+    both, the instance IDs select among the issuers (the API's ``InstanceId`` and ``Identifier`` together both
+    match): a certificate issued by another instance is reported in ``foreign_issuers``. With neither, every
+    instance of the account. Each instance's facts list the certificates asked for that it issued
+    (``certificate_identifiers``).
     """
-    fetch_one = fetch_one or client.get_ca_instance_status
+    ids, certificates = _unique(instance_ids), _unique(identifiers)
     result = StatusResult()
-    ids = []
-    for instance_id in instance_ids or []:
-        if instance_id not in ids:
-            ids.append(instance_id)
-    if not ids:
-        facts, request_id = fetch_one(None, identifier)
+    if not ids and not certificates:
+        facts, request_id = client.get_ca_instance_status()
+        for item in facts:
+            item['certificate_identifiers'] = []
         result.instances.extend(facts)
         result.request_ids.append(request_id)
-        if identifier is not None and not facts:
-            result.missing.append(identifier)
         return result
-
-    def one(instance_id):
-        try:
-            facts, request_id = fetch_one(instance_id, identifier)
-        except CasApiError as error:
-            if _is_instance_not_found(error):
-                return None, error
-            raise
-        strangers = sorted(set(f['instance_id'] for f in facts) - {instance_id})
-        if strangers:
-            raise CasResponseError('Asked about instance %s, the service answered about %s: the answer is '
-                                   'inconsistent, so no decision can be based on it'
-                                   % (instance_id, ', '.join(strangers[:3])), request_id=request_id)
-        return (facts, request_id), None
-
+    jobs = [(None, c) for c in certificates] if certificates else [(i, None) for i in ids]
     client.provider  # pylint: disable=pointless-statement  # resolve once, before any thread starts
-    if len(ids) == 1:
-        outcomes = [one(ids[0])]
+    if len(jobs) == 1:
+        outcomes = [_fetch_one(client, *jobs[0])]
     else:
         from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(ids))) as pool:
-            outcomes = list(pool.map(one, ids))
-    for instance_id, (found, error) in zip(ids, outcomes):
-        if found is None or not found[0]:
-            result.missing.append(instance_id)
-            if error is not None and error.request_id:
-                result.request_ids.append(error.request_id)
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs))) as pool:
+            outcomes = list(pool.map(lambda job: _fetch_one(client, *job), jobs))
+    by_id = {}
+    for (instance_id, certificate), (facts, request_id) in zip(jobs, outcomes):
+        if request_id:
+            result.request_ids.append(request_id)
+        if not facts:
+            (result.missing if certificate is None else result.missing_identifiers).append(instance_id or certificate)
             continue
-        result.instances.extend(found[0])
-        result.request_ids.append(found[1])
+        item = facts[0]
+        if certificate is not None and ids and item['instance_id'] not in ids:
+            result.foreign_issuers[certificate] = item['instance_id']
+            continue
+        item = by_id.setdefault(item['instance_id'], item)
+        if item is facts[0]:
+            item['certificate_identifiers'] = []
+            result.instances.append(item)
+        if certificate is not None:
+            item['certificate_identifiers'].append(certificate)
+            result.issuers[certificate] = item
     return result
 
 
-def not_found_error(missing, identifier=None):
-    """The error for instance IDs (or an identifier) the service does not know."""
-    if identifier is not None and missing == [identifier]:
-        return CasNotFoundError('No CA instance has identifier %s: check identifier' % identifier)
-    return CasNotFoundError('CA instance%s not found: %s. Check instance_id (the IDs look like cas-member-...) and that '
-                            'the AccessKey belongs to the account that owns %s'
-                            % ('s' if len(missing) > 1 else '', ', '.join(missing), 'them' if len(missing) > 1 else 'it'),
-                            instance_id=missing[0])
+def _fetch_one(client, instance_id, certificate):
+    """``(facts, request_id)`` for one ID or one certificate; ``([], request_id)`` if the service does not know it."""
+    try:
+        facts, request_id = client.get_ca_instance_status(instance_id, certificate)
+    except CasApiError as error:
+        if instance_id is not None and _is_instance_not_found(error):
+            return [], error.request_id
+        raise
+    asked = instance_id or certificate
+    strangers = sorted(set(f['instance_id'] for f in facts) - {instance_id}) if instance_id else []
+    if strangers:
+        raise CasResponseError('Asked about instance %s, the service answered about %s: the answer is '
+                               'inconsistent, so no decision can be based on it'
+                               % (instance_id, ', '.join(strangers[:3])), request_id=request_id)
+    if certificate is not None and len(facts) > 1:
+        raise CasResponseError('Asked for the issuer of certificate %s, the service answered with %d instances (%s): a '
+                               'certificate has one issuer, so the answer is inconsistent'
+                               % (asked, len(facts), ', '.join(f['instance_id'] for f in facts[:3])),
+                               request_id=request_id)
+    return facts, request_id
+
+
+def not_found_error(result, instance_ids=()):
+    """The error for what ``result`` (a StatusResult) did not find: instance IDs, certificates, foreign issuers."""
+    parts = []
+    if result.missing:
+        parts.append('CA instance%s not found: %s. Check instance_id (the IDs look like cas-member-...) and that the '
+                     'AccessKey belongs to the account that owns %s'
+                     % ('s' if len(result.missing) > 1 else '', ', '.join(result.missing),
+                        'them' if len(result.missing) > 1 else 'it'))
+    if result.missing_identifiers:
+        parts.append('No CA instance of the account issued certificate%s %s. Check identifier (the identifier of a '
+                     'client or server certificate, as ListClientCertificate lists them) and that the AccessKey '
+                     'belongs to the account that owns %s'
+                     % ('s' if len(result.missing_identifiers) > 1 else '', ', '.join(result.missing_identifiers),
+                        'them' if len(result.missing_identifiers) > 1 else 'it'))
+    for certificate, issuer in sorted(result.foreign_issuers.items()):
+        parts.append('Certificate %s was issued by %s, which is not among instance_id (%s)'
+                     % (certificate, issuer, ', '.join(_unique(instance_ids))))
+    missing = result.missing or result.missing_identifiers or sorted(result.foreign_issuers)
+    return CasNotFoundError('. '.join(parts), instance_id=missing[0] if missing else None)

@@ -146,12 +146,21 @@ def why_not_usable(facts):
 
 
 def gate_failures(instances, require):
-    """``[(instance_id, [sentences])]`` for every instance that fails ``require``."""
-    return [(f.get('instance_id'), unmet) for f in instances for unmet in [unmet_conditions(f, require)] if unmet]
+    """``[(facts, [sentences])]`` for every instance that fails ``require``."""
+    return [(f, unmet) for f in instances for unmet in [unmet_conditions(f, require)] if unmet]
+
+
+def _label(facts):
+    """The instance ID, and the certificates it was asked for as their issuer."""
+    certificates = facts.get('certificate_identifiers') or []
+    if not certificates:
+        return facts.get('instance_id')
+    return '%s (issuer of certificate%s %s)' % (facts.get('instance_id'), 's' if len(certificates) > 1 else '',
+                                                ', '.join(certificates))
 
 
 def gate_message(failures):
-    return 'CA gate failed: ' + ' '.join('%s: %s.' % (iid, '; '.join(unmet)) for iid, unmet in failures)
+    return 'CA gate failed: ' + ' '.join('%s: %s.' % (_label(f), '; '.join(unmet)) for f, unmet in failures)
 
 
 def check_fact_dict(value, test_name):

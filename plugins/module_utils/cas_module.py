@@ -16,12 +16,20 @@ import importlib.util
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
-    build_client, fetch_status, not_found_error, validate_instance_id)
+    build_client, fetch_status, not_found_error, validate_identifier, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasError, CasMissingLibrary
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import apply_query
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import gate_failures, gate_message, validate_require
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import (
     ClientConfig, connection_argspec, endpoint_userinfo)
+
+
+# The options that select instances, shared by the modules (documented by the seed.alicloud_cas.instance_selection
+# doc fragment).
+SELECTION_SPEC = dict(
+    instance_id=dict(type='list', elements='str'),
+    identifier=dict(type='list', elements='str'),
+)
 
 
 class CasModule:
@@ -33,6 +41,7 @@ class CasModule:
 
     def __init__(self, argument_spec=None, **kwargs):
         spec = connection_argspec()
+        spec.update(SELECTION_SPEC)
         spec.update(argument_spec or {})
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
@@ -64,18 +73,19 @@ class CasModule:
         self._report()
         self.module.fail_json(**result)
 
-    def instance_ids(self):
-        value = self.params.get('instance_id') or []
-        return [validate_instance_id(v) for v in value]
-
     def fetch(self):
-        """Fetch what ``instance_id`` / ``identifier`` select; unknown IDs are an error."""
-        identifier = self.params.get('identifier')
-        if identifier is not None and not identifier.strip():
-            raise CasConfigError('identifier is empty: give a CA certificate identifier or leave it out.', option='identifier')
-        result = fetch_status(self.client(), self.instance_ids(), identifier)
-        if result.missing:
-            raise not_found_error(result.missing, identifier)
+        """Fetch what ``instance_id`` / ``identifier`` select; what the service does not know is an error."""
+        for option in ('instance_id', 'identifier'):
+            if self.params.get(option) == []:
+                # An empty list is most often a variable that came out empty: selecting every instance instead
+                # would let a gate pass without ever looking at what was meant.
+                raise CasConfigError('%s is an empty list: give at least one value, or leave %s out to select every '
+                                     'instance of the account.' % (option, option), option=option)
+        ids = [validate_instance_id(v) for v in self.params.get('instance_id') or []]
+        identifiers = [validate_identifier(v) for v in self.params.get('identifier') or []]
+        result = fetch_status(self.client(), ids, identifiers)
+        if not result.complete:
+            raise not_found_error(result, ids)
         return result
 
     def run(self, handler):
@@ -96,23 +106,25 @@ def status_info(cas):
     params = cas.params
     require = validate_require(params.get('require'))  # before any call: a bad threshold is the user's error
     result = cas.fetch()
-    out = dict(changed=False, instances=result.instances, request_id=result.request_id)
+    out = dict(changed=False, instances=result.instances, issuers=result.issuers, request_id=result.request_id)
     if params.get('query'):
         if importlib.util.find_spec('jmespath') is None:  # looked up, not imported: only query needs it
             cas.fail(msg=missing_required_lib('jmespath'))
         out['query_result'] = apply_query(params['query'], result.instances)
     if require:
         failures = gate_failures(result.instances, require)
-        if not result.instances:
-            failures = [('(no instance)', ['no CA instance matched instance_id/identifier'])]
-        out['unmet'] = [dict(instance_id=iid, conditions=unmet) for iid, unmet in failures]
+        if not result.instances:  # an account without instances
+            failures = [({'instance_id': '(no instance)'}, ['the account has no private CA instance'])]
+        out['unmet'] = [dict(instance_id=f['instance_id'], certificate_identifiers=f.get('certificate_identifiers', []),
+                             conditions=unmet) for f, unmet in failures]
         if failures:
             cas.fail(msg=gate_message(failures), **out)
     cas.exit(**out)
 
 
 def instance_facts_gathering(cas):
-    """``ca_instance_facts``: the same facts as ``ansible_facts.alicloud_cas_instances``, keyed by instance ID."""
+    """``ca_instance_facts``: the same facts as ``ansible_facts.alicloud_cas_instances`` (by instance ID) and
+    ``ansible_facts.alicloud_cas_issuers`` (by certificate identifier)."""
     result = cas.fetch()
     facts = dict((f['instance_id'], f) for f in result.instances)
-    cas.exit(changed=False, ansible_facts=dict(alicloud_cas_instances=facts))
+    cas.exit(changed=False, ansible_facts=dict(alicloud_cas_instances=facts, alicloud_cas_issuers=result.issuers))

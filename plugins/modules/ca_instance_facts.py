@@ -13,22 +13,15 @@ version_added: 1.0.0
 description:
   - Sets RV(ansible_facts.alicloud_cas_instances), a dict of private CA instance facts keyed by instance ID, so that
     the status can be gathered with the other facts (C(facts_modules) in C(ansible.cfg)) and kept by fact caching.
+  - With O(identifier), also RV(ansible_facts.alicloud_cas_issuers), the facts of the instance that issued each
+    certificate given, keyed by certificate identifier.
   - The facts are those of M(seed.alicloud_cas.ca_instance_status_info).
   - Without options it gathers every instance of the account, so it can run from C(gather_facts) with credentials
     from C(module_defaults) or the environment.
 author:
   - seed.alicloud_cas contributors (@seed)
-options:
-  instance_id:
-    description:
-      - Private CA instance IDs to gather; all instances of the account if neither this nor O(identifier) is set.
-    type: list
-    elements: str
-  identifier:
-    description:
-      - Only instances whose CA certificate has this identifier.
-    type: str
 extends_documentation_fragment:
+  - seed.alicloud_cas.instance_selection
   - seed.alicloud_cas.connection
   - seed.alicloud_cas.attributes
 attributes:
@@ -56,6 +49,18 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that:
       - ansible_facts.alicloud_cas_instances['cas-member-demo-root'] is seed.alicloud_cas.ca_usable
+
+- name: Gather the CA behind this host's server certificate
+  seed.alicloud_cas.ca_instance_facts:
+    identifier: c3e26e7943362eb8ae7cfff3bdf086cd  # the emulator's server-healthy certificate
+    endpoint: http://127.0.0.1:8080
+    access_key_id: LTAI5tEmulatorDemoKey01
+    access_key_secret: EmulatorDemoSecret-NotASecret-0001
+
+- name: Is it healthy?
+  ansible.builtin.assert:
+    that:
+      - ansible_facts.alicloud_cas_issuers['c3e26e7943362eb8ae7cfff3bdf086cd'] is seed.alicloud_cas.ca_usable
 '''
 
 RETURN = r'''
@@ -71,16 +76,20 @@ ansible_facts:
       returned: success
       type: dict
       sample: {cas-member-demo-root: {instance_id: cas-member-demo-root, status: USED, usable: true, cert_remaining_count: 88}}
+    alicloud_cas_issuers:
+      description:
+        - With O(identifier), each certificate identifier mapped to the facts of the instance that issued it (the
+          same dicts as in RV(ansible_facts.alicloud_cas_instances)); empty otherwise.
+      returned: success
+      type: dict
+      sample: {c3e26e7943362eb8ae7cfff3bdf086cd: {instance_id: cas-member-demo-root, status: USED, usable: true}}
 '''
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_module import CasModule, instance_facts_gathering
 
 
 def main():
-    cas = CasModule(argument_spec=dict(
-        instance_id=dict(type='list', elements='str'),
-        identifier=dict(type='str'),
-    ))
+    cas = CasModule()
     cas.run(instance_facts_gathering)
 
 

@@ -13,23 +13,14 @@ version_added: 1.0.0
 description:
   - Calls the Certificate Management Service action C(GetCAInstanceStatus) (API version 2020-06-30) and returns one
     dict of facts per private CA instance, with derived facts such as remaining certificates, days left and C(usable).
+  - With O(identifier), it answers for the CA instance that issued each client or server certificate given: "is
+    the CA behind this host's certificate healthy?".
   - With O(require), the task fails unless every returned instance meets every condition, and the failure message
     lists each unmet condition of each instance. One task gates a deployment.
   - Read-only; C(changed) is always false.
 author:
   - seed.alicloud_cas contributors (@seed)
 options:
-  instance_id:
-    description:
-      - One private CA instance ID (C(cas-member-...)) or a list of them. Each is looked up; an ID the service does
-        not know fails the task, naming it.
-      - If neither O(instance_id) nor O(identifier) is set, every private CA instance of the account is returned.
-    type: list
-    elements: str
-  identifier:
-    description:
-      - Only instances whose CA certificate has this identifier.
-    type: str
   query:
     description:
       - A JMESPath expression applied to the list RV(instances); its result is returned as RV(query_result).
@@ -75,6 +66,7 @@ options:
         description: The least number of whole days the instance subscription must still run (C(subscription_days_left)), at least 0.
         type: int
 extends_documentation_fragment:
+  - seed.alicloud_cas.instance_selection
   - seed.alicloud_cas.connection
   - seed.alicloud_cas.attributes
 requirements:
@@ -101,6 +93,17 @@ EXAMPLES = r'''
   delegate_to: localhost
   run_once: true
 
+- name: Gate on the CA that issued this host's server certificate
+  seed.alicloud_cas.ca_instance_status_info:
+    identifier: "{{ server_certificate_identifier }}"  # for example the emulator's c3e26e7943362eb8ae7cfff3bdf086cd
+    endpoint: http://127.0.0.1:8080
+    access_key_id: LTAI5tEmulatorDemoKey01
+    access_key_secret: EmulatorDemoSecret-NotASecret-0001
+    require:
+      usable: true
+      min_days_valid: 30
+  delegate_to: localhost
+
 - name: Set credentials once for every module of the collection
   module_defaults:
     group/seed.alicloud_cas.cas:
@@ -124,7 +127,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 instances:
-  description: One dict per instance, in the order of O(instance_id).
+  description:
+    - One dict per instance, in the order of O(instance_id) (or of O(identifier), each issuer once).
   returned: success
   type: list
   elements: dict
@@ -148,6 +152,19 @@ instances:
     certificate_valid: {description: Now is within the CA certificate's validity., type: bool, returned: always}
     subscription_active: {description: The subscription has not ended., type: bool, returned: always}
     usable: {description: "True only when status is C(USED), the CA certificate is valid now and the subscription is active.", type: bool, returned: always}
+    certificate_identifiers:
+      description: The certificates of O(identifier) that this instance issued (empty without O(identifier)).
+      type: list
+      elements: str
+      returned: always
+      sample: [c3e26e7943362eb8ae7cfff3bdf086cd]
+issuers:
+  description:
+    - With O(identifier), each certificate identifier mapped to the facts of the instance that issued it (the same
+      dicts as in RV(instances)); empty otherwise. C(result.issuers[my_certificate].usable) reads naturally.
+  returned: success
+  type: dict
+  sample: {c3e26e7943362eb8ae7cfff3bdf086cd: {instance_id: cas-member-demo-root, status: USED, usable: true}}
 request_id:
   description: The service's RequestId of the (last) call, for support requests.
   returned: success
@@ -162,7 +179,7 @@ unmet:
   returned: when O(require) is set
   type: list
   elements: dict
-  sample: [{instance_id: cas-member-demo-sub-nearly-full, conditions: ["2 certificates left, need 50"]}]
+  sample: [{instance_id: cas-member-demo-sub-nearly-full, certificate_identifiers: [], conditions: ["2 certificates left, need 50"]}]
 error_code:
   description: The service's error code when the call failed.
   returned: failure, when the service answered with an error
@@ -176,8 +193,6 @@ from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_module impor
 
 def main():
     cas = CasModule(argument_spec=dict(
-        instance_id=dict(type='list', elements='str'),
-        identifier=dict(type='str'),
         query=dict(type='str'),
         require=dict(type='dict', options=REQUIRE_SPEC),
     ))

@@ -38,6 +38,21 @@ class CasLookupBase(LookupBase):
             if var in variables and self._templar is not None:
                 variables[var] = self._templar.template(variables[var])
         self.set_options(var_options=variables, direct=kwargs)
+        self._refuse_unknown_keywords(kwargs)
+
+    def _refuse_unknown_keywords(self, kwargs):
+        """Ansible ignores a keyword a lookup does not define; a misspelt one (``identifer=``) would silently
+        select something else, so it is an error naming it and the valid ones."""
+        valid = sorted(name for name in self._options if not name.startswith('_'))
+        unknown = sorted(set(kwargs) - set(valid))
+        if not unknown:
+            return
+        import difflib
+        guesses = ['%r (did you mean %r?)' % (name, close[0]) if close else repr(name)
+                   for name in unknown for close in [difflib.get_close_matches(name, valid, n=1)]]
+        raise AnsibleLookupError('The lookup %s does not know the keyword%s %s. Valid keywords: %s.'
+                                 % (self.ansible_name, 's' if len(unknown) > 1 else '', ', '.join(guesses),
+                                    ', '.join(valid)))
 
     def connection_options(self):
         return dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)

@@ -11,6 +11,9 @@ Documentation: the YAML files next to this one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
+import inspect
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
@@ -49,12 +52,28 @@ def ca_quota_low(value, threshold=50):
     return _unmet('ca_quota_low', value, 'min_remaining', 'threshold', threshold)[1]
 
 
+def _strict(test):
+    """``test`` refusing an unknown keyword or an extra argument with a sentence that names the valid ones."""
+    name = test.__name__
+    valid = list(inspect.signature(test).parameters)[1:]
+
+    @functools.wraps(test)
+    def checked(value, *args, **kwargs):
+        unknown = sorted(set(kwargs) - set(valid))
+        if unknown:
+            raise AnsibleFilterError('The test %s does not know the keyword%s %s. Valid keywords: %s.'
+                                     % (name, 's' if len(unknown) > 1 else '', ', '.join(unknown),
+                                        ', '.join(valid) or 'none'))
+        if len(args) > len(valid):
+            raise AnsibleFilterError('The test %s takes at most %d argument%s (%s), got %d.'
+                                     % (name, len(valid), '' if len(valid) == 1 else 's', ', '.join(valid) or 'none',
+                                        len(args)))
+        return test(value, *args, **kwargs)
+    return checked
+
+
 class TestModule(object):
 
     def tests(self):
-        return {
-            'ca_usable': ca_usable,
-            'ca_expiring': ca_expiring,
-            'ca_subscription_ending': ca_subscription_ending,
-            'ca_quota_low': ca_quota_low,
-        }
+        return dict((test.__name__, _strict(test)) for test in (ca_usable, ca_expiring, ca_subscription_ending,
+                                                                 ca_quota_low))

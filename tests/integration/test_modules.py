@@ -4,6 +4,7 @@
 """Modules and the lookup, through ansible-playbook, against the emulator."""
 
 from conftest import assert_ok
+from emulator.testing import DEMO_CERTIFICATES, UNKNOWN_CERTIFICATE_IDENTIFIER
 
 
 def test_info_module(runner):
@@ -32,3 +33,13 @@ def test_facts_gathered_once_apply_to_every_host(runner):
     assert_ok(result)
     assert result.stdout.count('All assertions passed') == 3
     assert runner.emu.counters()['calls_by_action'] == {'GetCAInstanceStatus': 1}
+
+
+def test_certificate_identifiers_lead_to_their_issuers(runner):
+    result = runner.playbook('identifier.yml', extra_vars={'certs': DEMO_CERTIFICATES,
+                                                           'unknown_cert': UNKNOWN_CERTIFICATE_IDENTIFIER})
+    assert_ok(result)
+    by_identifier = runner.emu.counters()['calls_by_identifier']
+    # One call per certificate and cache TTL, whichever plugin asked and however often.
+    assert by_identifier[DEMO_CERTIFICATES['server-healthy']] == 1
+    assert by_identifier[UNKNOWN_CERTIFICATE_IDENTIFIER] == 1

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
-    CasClient, fetch_status, not_found_error, validate_instance_id)
+    CasClient, fetch_status, not_found_error, validate_identifier, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasConfigError, CasResponseError, CasTransportError)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
@@ -163,17 +163,65 @@ def test_fetch_status_several_ids_keeps_order_and_collects_missing():
     ids = ['cas-member-b', 'cas-member-gone', 'cas-member-a', 'cas-member-empty', 'cas-member-b']
     result = fetch_status(c, ids)
     assert [f['instance_id'] for f in result.instances] == ['cas-member-b', 'cas-member-a']
-    assert result.missing == ['cas-member-gone', 'cas-member-empty']
+    assert result.missing == ['cas-member-gone', 'cas-member-empty'] and not result.complete
     assert len(c.transport.requests) == 4  # the duplicate ID is fetched once
-    assert 'cas-member-gone' in str(not_found_error(result.missing))
+    assert 'CA instances not found: cas-member-gone, cas-member-empty' in str(not_found_error(result))
+    assert all(f['certificate_identifiers'] == [] for f in result.instances) and result.issuers == {}
 
 
 def test_fetch_status_all_and_by_identifier():
     c, transport, _s = client(ok([GOOD, dict(GOOD, InstanceId='cas-member-b')]), ok([]))
     assert len(fetch_status(c).instances) == 2
-    result = fetch_status(c, identifier='nope')
-    assert result.missing == ['nope'] and 'identifier nope' in str(not_found_error(result.missing, 'nope'))
+    result = fetch_status(c, identifiers=['nope'])
+    assert result.missing_identifiers == ['nope'] and not result.complete
+    assert 'No CA instance of the account issued certificate nope' in str(not_found_error(result))
     assert transport.requests[0][0] == 'https://cas.aliyuncs.com/?'
+    assert transport.requests[1][0] == 'https://cas.aliyuncs.com/?Identifier=nope'
+
+
+ISSUED = {'cert-a1': 'cas-member-a', 'cert-a2': 'cas-member-a', 'cert-b1': 'cas-member-b'}
+
+
+class ByIdentifier(Script):
+    """Answers GetCAInstanceStatus by Identifier with the issuing instance, like the service."""
+
+    def post(self, url, headers, host):
+        self.requests.append((url, headers))
+        identifier = url.split('Identifier=')[1]
+        issuer = ISSUED.get(identifier)
+        return ok([dict(GOOD, InstanceId=issuer)] if issuer else [], 'R-' + identifier)
+
+
+def by_identifier():
+    return CasClient(ClientConfig(access_key_id='a', access_key_secret='b', environ={}), transport=ByIdentifier(),
+                     clock=lambda: NOW)
+
+
+def test_certificates_lead_to_their_issuers_each_once():
+    c = by_identifier()
+    result = fetch_status(c, identifiers=['cert-b1', 'cert-a1', 'cert-unknown', 'cert-a2', 'cert-a1'])
+    assert [f['instance_id'] for f in result.instances] == ['cas-member-b', 'cas-member-a']
+    assert result.instances[1]['certificate_identifiers'] == ['cert-a1', 'cert-a2']
+    assert result.issuers['cert-a2'] is result.instances[1] and result.issuers['cert-b1']['instance_id'] == 'cas-member-b'
+    assert result.missing_identifiers == ['cert-unknown'] and len(c.transport.requests) == 4
+    assert 'issued certificate cert-unknown' in str(not_found_error(result))
+
+
+def test_instance_ids_select_among_the_issuers():
+    c = by_identifier()
+    result = fetch_status(c, ['cas-member-a'], ['cert-a1', 'cert-b1'])
+    assert [f['instance_id'] for f in result.instances] == ['cas-member-a']
+    assert result.foreign_issuers == {'cert-b1': 'cas-member-b'} and not result.complete
+    assert 'Certificate cert-b1 was issued by cas-member-b, which is not among instance_id (cas-member-a)' in str(
+        not_found_error(result, ['cas-member-a']))
+    assert all('InstanceId' not in url for url, _h in c.transport.requests)
+
+
+def test_a_certificate_with_two_issuers_fails_closed():
+    c, _t, _s = client(ok([GOOD, dict(GOOD, InstanceId='cas-member-b')]))
+    with pytest.raises(CasResponseError) as raised:
+        fetch_status(c, identifiers=['cert-x'])
+    assert 'Asked for the issuer of certificate cert-x, the service answered with 2 instances' in str(raised.value)
 
 
 def test_other_api_errors_propagate_from_fetch_status():
@@ -191,6 +239,16 @@ def test_instance_id_validation(value, fragment):
     with pytest.raises(CasConfigError) as raised:
         validate_instance_id(value)
     assert fragment in str(raised.value) and raised.value.option == 'instance_id'
+
+
+@pytest.mark.parametrize('value, fragment', [
+    ('', 'identifier is empty: give a certificate identifier'), ('a b', 'is not a certificate identifier'),
+    ('x' * 129, 'is not a certificate identifier'), (['x'], 'must be a string'),
+])
+def test_identifier_validation(value, fragment):
+    with pytest.raises(CasConfigError) as raised:
+        validate_identifier(value)
+    assert fragment in str(raised.value) and raised.value.option == 'identifier'
 
 
 def test_insecure_warning():

@@ -59,8 +59,14 @@ def test_past_dates_read_as_ago():
 
 def test_message_lists_each_failing_instance():
     failures = gate_failures([facts(), facts(InstanceId='cas-member-ok', CertIssuedCount=0)], {'min_remaining': 50})
-    assert failures == [('cas-member-x', ['2 certificates left, need 50'])]
+    assert [(f['instance_id'], unmet) for f, unmet in failures] == [('cas-member-x', ['2 certificates left, need 50'])]
     assert gate_message(failures) == 'CA gate failed: cas-member-x: 2 certificates left, need 50.'
+
+
+def test_message_names_the_certificates_an_issuer_was_asked_for():
+    issuer = dict(facts(), certificate_identifiers=['cert-1', 'cert-2'])
+    assert gate_message(gate_failures([issuer], {'min_remaining': 50})) == (
+        'CA gate failed: cas-member-x (issuer of certificates cert-1, cert-2): 2 certificates left, need 50.')
 
 
 @pytest.mark.parametrize('value', ['text', 5, None, [], {'status': 'USED'}])

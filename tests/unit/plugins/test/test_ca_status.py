@@ -69,3 +69,15 @@ def test_a_certificate_not_valid_yet_is_expiring():
     assert TESTS['ca_expiring'](not_yet, 30) and not TESTS['ca_usable'](not_yet)
     no_start = facts(BeforeTime=None)
     assert TESTS['ca_expiring'](no_start, 1)
+
+
+@pytest.mark.parametrize('name, args, kwargs, fragment', [
+    ('ca_expiring', (), {'dayz': 3}, "The test ca_expiring does not know the keyword dayz. Valid keywords: days."),
+    ('ca_quota_low', (), {'treshold': 3, 'x': 1}, 'does not know the keywords treshold, x. Valid keywords: threshold.'),
+    ('ca_usable', (), {'days': 3}, 'The test ca_usable does not know the keyword days. Valid keywords: none.'),
+    ('ca_subscription_ending', (1, 2), {}, 'The test ca_subscription_ending takes at most 1 argument (days), got 2.'),
+])
+def test_unknown_keywords_and_extra_arguments_are_errors(name, args, kwargs, fragment):
+    with pytest.raises(AnsibleFilterError) as err:
+        TESTS[name](facts(), *args, **kwargs)
+    assert fragment in str(err.value)
