@@ -26,3 +26,26 @@ def test_ram_role_example_assumes_the_role(runner, emu):
     assert_ok(result)
     assert 'read with the role' in result.stdout
     assert emu.counters()['calls_by_action'].get('AssumeRole', 0) >= 1
+
+
+def test_certificate_gate_example_stops_only_the_host_whose_ca_is_unhealthy(runner, emu):
+    result = runner.playbook(os.path.join(ROOT, 'docs', 'examples', 'certificate_gate.yml'), env={'CAS_EMULATOR_URL': emu.url},
+                             inventory=os.path.join(ROOT, 'docs', 'examples', 'certificate_gate_inventory.yml'))
+    assert result.returncode == 2, result.stdout[-4000:]  # api1 failed its gate, as the example says
+    out = result.stdout
+    assert 'deploying to web1 (certificate issued by cas-member-demo-root)' in out
+    assert 'deploying to web2 (certificate issued by cas-member-demo-root)' in out
+    assert 'deploying to api1' not in out
+    assert 'cas-member-demo-sub-nearly-full, which issued the certificate of api1, is not healthy' in out
+    assert 'deploying to web1: its CA is cas-member-demo-root' in out
+    # One call per certificate, whatever the number of hosts and tasks that asked.
+    assert sorted(emu.counters()['calls_by_identifier'].values()) == [1, 1, 1]
+
+
+def test_the_guides_show_the_examples_as_they_are():
+    for guide, example in (('gating.md', 'module_defaults.yml'), ('gating.md', 'certificate_gate.yml')):
+        with open(os.path.join(ROOT, 'docs', guide)) as handle:
+            text = handle.read()
+        with open(os.path.join(ROOT, 'docs', 'examples', example)) as handle:
+            play = ''.join(line for line in handle if not line.startswith(('#', '---')))
+        assert play.strip() in text, '%s no longer shows docs/examples/%s as it is' % (guide, example)
