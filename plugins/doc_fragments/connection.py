@@ -8,8 +8,9 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # The connection options of every module and plugin, documented once.
-    # PLUGINS adds only where a lookup may also take each value from (vars, env, ansible.cfg).
-    # tests/unit/plugins/doc_fragments/test_connection.py keeps both in step with
+    # PLUGINS adds where a lookup or the inventory plugin may also take each value from (env, ansible.cfg);
+    # VARIABLES adds the alicloud_cas_* variables, which only lookups read.
+    # tests/unit/plugins/doc_fragments/test_connection.py keeps all three in step with
     # plugins/module_utils/cas_options.py.
 
     DOCUMENTATION = r'''
@@ -168,6 +169,91 @@ notes:
 
     PLUGINS = r'''
 options:
+  profile:
+    ini:
+      - section: alicloud_cas
+        key: profile
+  region:
+    env:
+      - name: ALIBABA_CLOUD_REGION_ID
+    ini:
+      - section: alicloud_cas
+        key: region
+  endpoint:
+    env:
+      - name: ALIBABA_CLOUD_ENDPOINT_CAS
+    ini:
+      - section: alicloud_cas
+        key: endpoint
+  validate_certs:
+    env:
+      - name: ALICLOUD_CAS_VALIDATE_CERTS
+    ini:
+      - section: alicloud_cas
+        key: validate_certs
+  ca_bundle:
+    env:
+      - name: ALICLOUD_CAS_CA_BUNDLE
+    ini:
+      - section: alicloud_cas
+        key: ca_bundle
+  timeout:
+    env:
+      - name: ALICLOUD_CAS_TIMEOUT
+    ini:
+      - section: alicloud_cas
+        key: timeout
+  retries:
+    env:
+      - name: ALICLOUD_CAS_RETRIES
+    ini:
+      - section: alicloud_cas
+        key: retries
+  cache_ttl:
+    env:
+      - name: ALICLOUD_CAS_CACHE_TTL
+    ini:
+      - section: alicloud_cas
+        key: cache_ttl
+  rate_limit:
+    env:
+      - name: ALICLOUD_CAS_RATE_LIMIT
+    ini:
+      - section: alicloud_cas
+        key: rate_limit
+  role_arn:
+    ini:
+      - section: alicloud_cas
+        key: role_arn
+  role_session_name:
+    ini:
+      - section: alicloud_cas
+        key: role_session_name
+  role_duration:
+    ini:
+      - section: alicloud_cas
+        key: role_duration
+  ecs_role_name:
+    ini:
+      - section: alicloud_cas
+        key: ecs_role_name
+  sts_endpoint:
+    env:
+      - name: ALIBABA_CLOUD_STS_ENDPOINT
+    ini:
+      - section: alicloud_cas
+        key: sts_endpoint
+  cache_credentials:
+    env:
+      - name: ALICLOUD_CAS_CACHE_CREDENTIALS
+    ini:
+      - section: alicloud_cas
+        key: cache_credentials
+'''
+
+    # Lookups only: the alicloud_cas_* variables (an inventory plugin reads its configuration file instead).
+    VARIABLES = r'''
+options:
   access_key_id:
     vars:
       - name: alicloud_cas_access_key_id
@@ -180,91 +266,39 @@ options:
   profile:
     vars:
       - name: alicloud_cas_profile
-    ini:
-      - section: alicloud_cas
-        key: profile
   region:
     vars:
       - name: alicloud_cas_region
-    env:
-      - name: ALIBABA_CLOUD_REGION_ID
-    ini:
-      - section: alicloud_cas
-        key: region
   endpoint:
     vars:
       - name: alicloud_cas_endpoint
-    env:
-      - name: ALIBABA_CLOUD_ENDPOINT_CAS
-    ini:
-      - section: alicloud_cas
-        key: endpoint
   validate_certs:
     vars:
       - name: alicloud_cas_validate_certs
-    env:
-      - name: ALICLOUD_CAS_VALIDATE_CERTS
-    ini:
-      - section: alicloud_cas
-        key: validate_certs
   ca_bundle:
     vars:
       - name: alicloud_cas_ca_bundle
-    env:
-      - name: ALICLOUD_CAS_CA_BUNDLE
-    ini:
-      - section: alicloud_cas
-        key: ca_bundle
   timeout:
     vars:
       - name: alicloud_cas_timeout
-    env:
-      - name: ALICLOUD_CAS_TIMEOUT
-    ini:
-      - section: alicloud_cas
-        key: timeout
   retries:
     vars:
       - name: alicloud_cas_retries
-    env:
-      - name: ALICLOUD_CAS_RETRIES
-    ini:
-      - section: alicloud_cas
-        key: retries
   cache_ttl:
     vars:
       - name: alicloud_cas_cache_ttl
-    env:
-      - name: ALICLOUD_CAS_CACHE_TTL
-    ini:
-      - section: alicloud_cas
-        key: cache_ttl
   rate_limit:
     vars:
       - name: alicloud_cas_rate_limit
-    env:
-      - name: ALICLOUD_CAS_RATE_LIMIT
-    ini:
-      - section: alicloud_cas
-        key: rate_limit
   role_arn:
     vars:
       - name: alicloud_cas_role_arn
-    ini:
-      - section: alicloud_cas
-        key: role_arn
   role_session_name:
     vars:
       - name: alicloud_cas_role_session_name
-    ini:
-      - section: alicloud_cas
-        key: role_session_name
   role_duration:
     vars:
       - name: alicloud_cas_role_duration
-    ini:
-      - section: alicloud_cas
-        key: role_duration
   oidc_provider_arn:
     vars:
       - name: alicloud_cas_oidc_provider_arn
@@ -274,23 +308,10 @@ options:
   ecs_role_name:
     vars:
       - name: alicloud_cas_ecs_role_name
-    ini:
-      - section: alicloud_cas
-        key: ecs_role_name
   sts_endpoint:
     vars:
       - name: alicloud_cas_sts_endpoint
-    env:
-      - name: ALIBABA_CLOUD_STS_ENDPOINT
-    ini:
-      - section: alicloud_cas
-        key: sts_endpoint
   cache_credentials:
     vars:
       - name: alicloud_cas_cache_credentials
-    env:
-      - name: ALICLOUD_CAS_CACHE_CREDENTIALS
-    ini:
-      - section: alicloud_cas
-        key: cache_credentials
 '''

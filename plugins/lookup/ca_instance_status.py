@@ -50,6 +50,7 @@ options:
 extends_documentation_fragment:
   - seed.alicloud_cas.connection
   - seed.alicloud_cas.connection.plugins
+  - seed.alicloud_cas.connection.variables
 '''
 
 EXAMPLES = r'''

@@ -243,12 +243,14 @@ def _validate_name(value, option, noun, example):
     return text
 
 
-def _unique(values):
-    seen = []
+def unique(values):
+    """``values`` without repeats, in their first order."""
+    seen, kept = set(), []
     for value in values or ():
         if value not in seen:
-            seen.append(value)
-    return seen
+            seen.add(value)
+            kept.append(value)
+    return kept
 
 
 def fetch_status(client, instance_ids=None, identifiers=None):
@@ -260,7 +262,7 @@ def fetch_status(client, instance_ids=None, identifiers=None):
     instance of the account. Each instance's facts list the certificates asked for that it issued
     (``certificate_identifiers``).
     """
-    ids, certificates = _unique(instance_ids), _unique(identifiers)
+    ids, certificates = unique(instance_ids), unique(identifiers)
     result = StatusResult()
     if not ids and not certificates:
         facts, request_id = client.get_ca_instance_status()
@@ -336,6 +338,6 @@ def not_found_error(result, instance_ids=()):
                         'them' if len(result.missing_identifiers) > 1 else 'it'))
     for certificate, issuer in sorted(result.foreign_issuers.items()):
         parts.append('Certificate %s was issued by %s, which is not among instance_id (%s)'
-                     % (certificate, issuer, ', '.join(_unique(instance_ids))))
+                     % (certificate, issuer, ', '.join(unique(instance_ids))))
     missing = result.missing or result.missing_identifiers or sorted(result.foreign_issuers)
     return CasNotFoundError('. '.join(parts), instance_id=missing[0] if missing else None)

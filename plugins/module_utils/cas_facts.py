@@ -109,6 +109,15 @@ def instance_facts(entry, now_ms, index=0):
     for field, value in entry.items():
         if field not in _KNOWN:
             facts.setdefault(snake_case(field), value)
+    return derive_facts(facts, now_ms)
+
+
+def derive_facts(facts, now_ms):
+    """Set the facts derived from the service's fields (counts, dates, days left, ``usable``) as of ``now_ms``.
+
+    Facts kept for a while (an inventory cache) are derived again when they are used, so that days left and
+    validity are never as old as the cache.
+    """
     total, issued = facts['cert_total_count'], facts['cert_issued_count']
     if total is not None and issued is not None:
         facts['cert_remaining_count'] = max(total - issued, 0)

@@ -83,6 +83,15 @@ class Runner:
                               text=True, timeout=600, cwd=str(self.tmp), check=False)
 
 
+    def inventory(self, sources, args=('--list',), env=None):
+        """``ansible-inventory`` over ``sources`` (paths); returns the completed process."""
+        cmd = [os.path.join(BIN, 'ansible-inventory')]
+        for source in sources:
+            cmd += ['-i', str(source)]
+        return subprocess.run(cmd + list(args), env=self.env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=600, cwd=str(self.tmp), check=False)
+
+
 @pytest.fixture
 def runner(emu, tmp_path):
     return Runner(emu, tmp_path)

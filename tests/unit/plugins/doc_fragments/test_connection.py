@@ -11,10 +11,12 @@ from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_lookup impor
 
 DOCS = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
 PLUGINS = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+VARIABLES = yaml.safe_load(ModuleDocFragment.VARIABLES)['options']
 
 
 def test_same_option_names_everywhere():
-    assert set(DOCS) == set(CONNECTION_OPTIONS) == set(PLUGINS)
+    assert set(DOCS) == set(CONNECTION_OPTIONS) == set(VARIABLES)
+    assert set(PLUGINS) <= set(CONNECTION_OPTIONS)
 
 
 def test_types_and_defaults_match_the_argspec():
@@ -29,10 +31,10 @@ def test_secrets_are_no_log():
         'access_key_secret', 'security_token'}
 
 
-def test_lookup_sources_match_the_module_fallbacks():
+def test_plugin_sources_match_the_module_fallbacks():
     for name, (_spec, env_vars) in CONNECTION_OPTIONS.items():
-        assert PLUGINS[name]['vars'] == [{'name': VAR_PREFIX + name}], name
-        assert [e['name'] for e in PLUGINS[name].get('env', [])] == list(env_vars), name
+        assert VARIABLES[name] == {'vars': [{'name': VAR_PREFIX + name}]}, name
+        assert [e['name'] for e in PLUGINS.get(name, {}).get('env', [])] == list(env_vars), name
 
 
 def test_every_option_reaches_the_client_config():
