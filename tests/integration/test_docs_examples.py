@@ -6,6 +6,7 @@
 import os
 
 from conftest import ROOT, assert_ok
+from emulator.testing import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 
 
 def test_module_defaults_example_sets_the_connection_once(runner, emu):
@@ -19,7 +20,6 @@ def test_module_defaults_example_sets_the_connection_once(runner, emu):
 
 
 def test_ram_role_example_assumes_the_role(runner, emu):
-    from emulator.testing import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
     env = {'ALIBABA_CLOUD_ENDPOINT_CAS': emu.url, 'ALIBABA_CLOUD_STS_ENDPOINT': emu.sts_endpoint,
            'ALIBABA_CLOUD_ACCESS_KEY_ID': DEMO_ACCESS_KEY_ID, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': DEMO_ACCESS_KEY_SECRET}
     result = runner.playbook(os.path.join(ROOT, 'docs', 'examples', 'ram_role.yml'), env=env)
@@ -49,3 +49,29 @@ def test_the_guides_show_the_examples_as_they_are():
         with open(os.path.join(ROOT, 'docs', 'examples', example)) as handle:
             play = ''.join(line for line in handle if not line.startswith(('#', '---')))
         assert play.strip() in text, '%s no longer shows docs/examples/%s as it is' % (guide, example)
+
+
+def test_inventory_example_groups_machines_by_the_health_of_their_ca(runner, emu):
+    inventory = os.path.join(ROOT, 'docs', 'examples', 'inventory')
+    env = {'ALIBABA_CLOUD_ENDPOINT_CAS': emu.url, 'ALIBABA_CLOUD_ACCESS_KEY_ID': DEMO_ACCESS_KEY_ID,
+           'ALIBABA_CLOUD_ACCESS_KEY_SECRET': DEMO_ACCESS_KEY_SECRET}
+    result = runner.playbook(os.path.join(ROOT, 'docs', 'examples', 'inventory_play.yml'), env=env, inventory=inventory)
+    assert_ok(result)
+    out = result.stdout
+    assert 'deploying to web1, certificate issued by cas-member-demo-root' in out
+    assert 'deploying to db1, certificate issued by no CA' in out
+    assert 'deploying to api1' not in out and 'deploying to legacy1' not in out
+    assert 'cas-member-demo-root: 88 certificates left, usable=True' in out
+    assert 'cas-member-demo-revoked' not in out
+    # The sync: the account's list and one call per distinct certificate (the guide says 5).
+    assert emu.counters()['calls_by_action']['GetCAInstanceStatus'] == 5
+
+
+def test_the_inventory_guide_shows_the_example_files_as_they_are():
+    with open(os.path.join(ROOT, 'docs', 'inventory.md')) as handle:
+        text = handle.read()
+    examples = os.path.join(ROOT, 'docs', 'examples')
+    for name in ('inventory/10-web.yml', 'inventory/20-ca.cas.yml', 'inventory/30-issuers.cas.yml', 'inventory_play.yml'):
+        with open(os.path.join(examples, name)) as handle:
+            content = ''.join(line for line in handle if not line.startswith(('#', '---')))
+        assert content.strip() in text, 'docs/inventory.md no longer shows docs/examples/%s as it is' % name
