@@ -13,8 +13,8 @@ version_added: 1.0.0
 description:
   - Calls the Certificate Management Service action C(GetCAInstanceStatus) (API version 2020-06-30) and returns one
     dict of facts per private CA instance, with derived facts such as remaining certificates, days left and C(usable).
-  - With O(identifier), it answers for the CA instance that issued each client or server certificate given: "is
-    the CA behind this host's certificate healthy?".
+  - With O(identifier), it answers for the CA instance that issued each client or server certificate given, which
+    tells whether the CA behind a host's certificate is healthy.
   - With O(require), the task fails unless every returned instance meets every condition, and the failure message
     lists each unmet condition of each instance. One task gates a deployment.
   - Read-only; C(changed) is always false.
