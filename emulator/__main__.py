@@ -2,11 +2,12 @@
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Command line: ``python -m emulator [--host H] [--port P] [--fixtures F] [--access-key ID:SECRET] [--qps N] [--tls]
-[--sts-duration S] [--metadata-require-token] [--no-metadata]``."""
+[--sts-duration S] [--metadata-require-token] [--no-metadata] [--daemon] [--parent-pid PID]``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import sys
@@ -45,6 +46,11 @@ def build_parser():
                         help='hardened metadata service: GETs without X-aliyun-ecs-metadata-token get 403')
     parser.add_argument('--no-metadata', action='store_true',
                         help='no metadata service: requests under /latest/ get a connection reset (as off ECS)')
+    parser.add_argument('--daemon', action='store_true',
+                        help='serve in the background: print the URL (and ca_file), then "pid: N", and return at once; '
+                             'stop it with SIGTERM or POST /_emulator/shutdown')
+    parser.add_argument('--parent-pid', type=int, metavar='PID',
+                        help='stop when process PID ends (the test run or playbook that needs the emulator)')
     parser.add_argument('--verbose', '-v', action='store_true', help='access log and diagnostics on stderr')
     parser.add_argument('--version', action='version', version='%(prog)s ' + __version__)
     return parser
@@ -55,6 +61,35 @@ def fail(message):
     sys.stderr.write('emulator: error: %s\n' % ' '.join(str(message).split()))
     sys.stderr.flush()
     sys.exit(EXIT_STARTUP_ERROR)
+
+
+def process_exists(pid):
+    """True while process ``pid`` exists (also when it belongs to another user)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def daemonize():
+    """Fork: the parent prints the child's PID and exits 0; the child leaves the session and its terminal and
+    returns. The listening socket is already open, so the URL printed before works at once."""
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid:
+        sys.stdout.write('pid: %d\n' % pid)
+        sys.stdout.flush()
+        os._exit(0)  # pylint: disable=protected-access  # the child owns the server, TLS files and their cleanup
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _tls_context(args):
@@ -83,6 +118,8 @@ def main(argv=None):
         fail('--port must be between 0 and 65535')
     if args.sts_duration is not None and not 1 <= args.sts_duration <= MAX_TESTING_DURATION:
         fail('--sts-duration must be between 1 and %d seconds' % MAX_TESTING_DURATION)
+    if args.parent_pid is not None and not process_exists(args.parent_pid):
+        fail('--parent-pid %d: no such process' % args.parent_pid)
     try:
         extra_keys = [parse_access_key_arg(value) for value in args.access_key]
         fixtures = load_fixtures(args.fixtures, now_ms=int(time.time() * 1000), extra_keys=extra_keys)
@@ -109,7 +146,8 @@ def main(argv=None):
         overrides['metadata_enabled'] = False
     state.set_default_settings(**overrides)
 
-    stop = threading.Event()
+    # SIGINT, SIGTERM and POST /_emulator/shutdown set it; so does the end of --parent-pid.
+    stop = state.stop_event
 
     def _on_signal(signum, frame):
         stop.set()
@@ -123,6 +161,8 @@ def main(argv=None):
     if ca_file:
         sys.stdout.write('ca_file: %s\n' % ca_file)
     sys.stdout.flush()
+    if args.daemon:
+        daemonize()
     server.log('serving %d access keys, %d instances, %d roles and %d OIDC providers from %s, qps %d' % (
         len(fixtures.access_keys), len(fixtures.instances), len(fixtures.roles), len(fixtures.oidc_providers),
         fixtures.source, args.qps))
@@ -133,8 +173,11 @@ def main(argv=None):
         while not stop.wait(0.25):
             if not thread.is_alive():
                 break
+            if args.parent_pid is not None and not process_exists(args.parent_pid):
+                server.log('process %d ended: stopping' % args.parent_pid)
+                break
     finally:
-        state.stop_event.set()
+        stop.set()
         server.shutdown()
         server.server_close()
         if temp_dir:

@@ -73,6 +73,7 @@ def handle_control(method, path, body, state, fixtures=None):
         ('POST', 'settings'): _post_settings,
         ('GET', 'credentials'): _get_credentials,
         ('POST', 'credentials/expire'): _post_expire_credentials,
+        ('POST', 'shutdown'): _post_shutdown,
     }
     handler = routes.get((method, route))
     if handler is None:
@@ -89,6 +90,16 @@ def handle_control(method, path, body, state, fixtures=None):
 def _get_health(data, state):
     """Liveness check."""
     return 200, {'ok': True}
+
+
+def _post_shutdown(data, state):
+    """Stop the emulator once this answer is sent (the server sets ``state.stop_event`` then)."""
+    return 200, {'stopping': True}
+
+
+def is_shutdown(method, path):
+    """True for the control request that stops the emulator."""
+    return method == 'POST' and path.rstrip('/') == CONTROL_PREFIX + 'shutdown'
 
 
 def _get_counters(data, state):

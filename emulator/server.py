@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import PRODUCT, __version__
 from .actions import ANONYMOUS_ACTIONS, APIS, is_sts_action, product_of, requested_identifier, requested_instance, run_action
 from .auth import MODE_V3, authenticate, check_anonymous, claimed_key, detect_mode, requested_action, resolve_api, sent_security_token
-from .control import handle_control, is_control_path, is_loopback
+from .control import handle_control, is_control_path, is_loopback, is_shutdown
 from .errors import JSON_CONTENT_TYPE, ApiError, encode_json, error_body, new_request_id
 from .metadata import ACTION_NAMES, classify, error_page, handle_metadata, is_metadata_path, request_counts
 from .protocol import ApiRequest
@@ -236,6 +236,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         status, data = handle_control(self.command, path, body, self.server.state, self.server.fixtures)
         self._send_json(status, data, request_id)
+        if status == 200 and is_shutdown(self.command, path):
+            self.close_connection = True
+            self.server.state.stop_event.set()  # after the answer: the main thread then stops the server
 
     # API -------------------------------------------------------------------
 

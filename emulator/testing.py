@@ -28,6 +28,7 @@ import threading
 import urllib.error
 import urllib.request
 
+from . import COLLECTION_ROOT
 from .demo import (
     DEFAULT_ACCOUNT_ID,
     DEMO_ACCESS_KEY_ID,
@@ -71,7 +72,6 @@ __all__ = [
     'OTHER_ACCOUNT_INSTANCE_ID', 'DEMO_CERTIFICATES', 'DEMO_CERTIFICATE_ISSUERS', 'UNKNOWN_CERTIFICATE_IDENTIFIER',
 ]
 
-COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STARTUP_TIMEOUT = 30
 
 

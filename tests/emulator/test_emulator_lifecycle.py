@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 seed.alicloud_cas contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lifecycle options for test runs: --daemon, --parent-pid, POST /_emulator/shutdown, and the version it reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+import emulator
+from emulator.testing import COLLECTION_ROOT, start_emulator
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _run(*args, timeout=30):
+    return subprocess.run([sys.executable, '-m', 'emulator', '--port', '0'] + list(args), cwd=COLLECTION_ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
+
+
+def _gone(pid, within=10.0):
+    """True once process ``pid`` has ended (or is a zombie nobody reaped yet) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
+                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def _health(url):
+    with OPENER.open(url + '/_emulator/health', timeout=5) as response:
+        return json.loads(response.read().decode('utf-8'))
+
+
+def _shutdown(url):
+    request = urllib.request.Request(url + '/_emulator/shutdown', data=b'{}', method='POST')
+    with OPENER.open(request, timeout=5) as response:
+        return response.status, json.loads(response.read().decode('utf-8'))
+
+
+def test_daemon_prints_url_and_pid_returns_at_once_and_stops_on_shutdown():
+    result = _run('--daemon')
+    assert result.returncode == 0 and result.stderr == ''
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and re.match(r'^http://127\.0\.0\.1:\d+$', lines[0]) and re.match(r'^pid: \d+$', lines[1])
+    url, pid = lines[0], int(lines[1].split()[1])
+    try:
+        assert _health(url) == {'ok': True}
+        assert _shutdown(url) == (200, {'stopping': True})  # the answer arrives before it stops
+        assert _gone(pid)
+    finally:
+        if not _gone(pid, within=0):
+            os.kill(pid, 15)
+
+
+def test_daemon_with_tls_prints_the_ca_file_and_removes_its_temporary_files_when_stopped():
+    result = _run('--daemon', '--tls')
+    assert result.returncode == 0, result.stderr
+    url, ca_line, pid_line = result.stdout.splitlines()
+    ca_file, pid = ca_line.split(': ', 1)[1], int(pid_line.split()[1])
+    assert url.startswith('https://') and os.path.isfile(ca_file)
+    os.kill(pid, 15)
+    assert _gone(pid)
+    deadline = time.monotonic() + 5
+    while os.path.exists(ca_file) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(os.path.dirname(ca_file))
+
+
+def test_parent_pid_stops_the_emulator_when_that_process_ends():
+    parent = subprocess.Popen([sys.executable, '-c', 'import sys; sys.stdin.read()'], stdin=subprocess.PIPE)
+    try:
+        result = _run('--daemon', '--parent-pid', str(parent.pid))
+        assert result.returncode == 0, result.stderr
+        url, pid = result.stdout.splitlines()[0], int(result.stdout.splitlines()[1].split()[1])
+        assert _health(url) == {'ok': True}
+        time.sleep(0.6)  # a few of its checks pass while the parent lives
+        assert _health(url) == {'ok': True}
+    finally:
+        parent.stdin.close()
+        parent.wait(10)
+    assert _gone(pid)
+
+
+def test_parent_pid_in_the_foreground_too():
+    parent = subprocess.Popen([sys.executable, '-c', 'import sys; sys.stdin.read()'], stdin=subprocess.PIPE)
+    with start_emulator(extra_args=['--parent-pid', str(parent.pid)]) as emu:
+        assert emu.health()
+        parent.stdin.close()
+        parent.wait(10)
+        assert emu.process.wait(10) == 0
+
+
+@pytest.mark.parametrize('pid', ['999999999', '0', '-1'])
+def test_parent_pid_that_is_not_running_is_a_startup_error(pid):
+    result = _run('--parent-pid', pid)
+    assert result.returncode == 2 and result.stdout == ''
+    assert result.stderr == 'emulator: error: --parent-pid %s: no such process\n' % pid
+
+
+def test_shutdown_takes_post_only():
+    with start_emulator() as emu:
+        status, body = emu.control('GET', 'shutdown')
+        assert status == 405 and 'allowed: POST' in body['error']
+        assert emu.health()
+        assert emu.control('POST', 'shutdown') == (200, {'stopping': True})
+        assert emu.process.wait(10) == 0
+
+
+def test_version_is_the_collection_version(tmp_path):
+    with open(os.path.join(COLLECTION_ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
+        galaxy_version = re.search(r'^version:\s*(\S+)', handle.read(), re.MULTILINE).group(1)
+    assert emulator.__version__ == galaxy_version
+    assert _run('--version').stdout.strip().endswith(' ' + galaxy_version)
+    # An installed collection has MANIFEST.json instead of galaxy.yml.
+    (tmp_path / 'MANIFEST.json').write_text(json.dumps({'collection_info': {'version': '9.8.7'}}))
+    assert emulator.collection_version(str(tmp_path)) == '9.8.7'
+    (tmp_path / 'MANIFEST.json').unlink()
+    (tmp_path / 'galaxy.yml').write_text("namespace: seed\nversion: '2.0.0'  # quoted\n")
+    assert emulator.collection_version(str(tmp_path)) == '2.0.0'
+    (tmp_path / 'galaxy.yml').unlink()
+    assert emulator.collection_version(str(tmp_path)) == 'unknown'
