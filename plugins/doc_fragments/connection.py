@@ -39,7 +39,7 @@ options:
     description:
       - The name of a profile in the aliyun CLI configuration C(~/.aliyun/config.json).
       - If not set, E(ALIBABA_CLOUD_PROFILE), then the file's C(current) profile, are used once no key was found
-        in the options or the environment.
+        in the options or the environment; E(ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true) skips the file.
       - Setting O(profile) skips the environment keys. It cannot be combined with O(access_key_id),
         O(access_key_secret) or O(security_token).
       - Profiles of mode C(AK), C(StsToken), C(RamRoleArn), C(ChainableRamRoleArn), C(EcsRamRole) and C(OIDC)
@@ -50,6 +50,7 @@ options:
       - The region ID. It selects the service endpoint when O(endpoint) is not set; most regions are served by
         C(cas.aliyuncs.com), C(ap-southeast-1), C(eu-central-1), C(ap-northeast-1) and C(me-east-1) by their
         regional host.
+      - If not set, E(ALIBABA_CLOUD_REGION_ID).
     type: str
     default: cn-hangzhou
   endpoint:
@@ -59,15 +60,18 @@ options:
       - Plain C(http://) is accepted only for a host on this machine, such as the collection's emulator
         (C(http://127.0.0.1:PORT)).
       - Credentials in the URL (C(https://user:password@host)) are refused, and hidden in the task result.
+      - If not set, E(ALIBABA_CLOUD_ENDPOINT_CAS).
     type: str
   validate_certs:
     description:
       - Whether to verify the endpoint's TLS certificate. Turning this off is insecure and warns; prefer O(ca_bundle).
+      - If not set, E(ALICLOUD_CAS_VALIDATE_CERTS).
     type: bool
     default: true
   ca_bundle:
     description:
       - A PEM file of CA certificates to verify the endpoint's TLS certificate with, instead of the system's.
+      - If not set, E(ALICLOUD_CAS_CA_BUNDLE).
     type: path
   timeout:
     description:
@@ -77,6 +81,7 @@ options:
         the longest waits between attempts (1, 2, 4, ... seconds, at most 20 each), whatever the endpoint does.
         A task that waits for another worker's identical call (see O(cache_ttl)) stays within the same bound.
         Waiting for a slot of the rate limiter (O(rate_limit)) comes on top.
+      - If not set, E(ALICLOUD_CAS_TIMEOUT).
     type: float
     default: 10
   retries:
@@ -85,6 +90,7 @@ options:
         C(InternalError), HTTP 429/500/502/503/504, connection errors and timeouts.
       - Waits grow exponentially with jitter; an C(x-acs-retry-after) header from the service is honoured.
       - Signature, credential, permission and parameter errors are never retried.
+      - If not set, E(ALICLOUD_CAS_RETRIES).
     type: int
     default: 5
   cache_ttl:
@@ -94,6 +100,8 @@ options:
       - V(0) disables the cache. A longer TTL means fewer calls but a gate may act on a status up to that old.
       - The cache lives in a per-user directory (see the security guide) and never holds a secret.
       - Used by lookups and by modules that run on the controller (for example a task delegated to C(localhost)).
+      - If not set, E(ALICLOUD_CAS_CACHE_TTL). The directory is E(ALICLOUD_CAS_CACHE_DIR), else
+        C($XDG_CACHE_HOME/seed.alicloud_cas), else C(~/.cache/seed.alicloud_cas).
     type: int
     default: 30
   rate_limit:
@@ -103,6 +111,7 @@ options:
       - The service allows 10 per second per account; lower it when other tools share the account. At 0.1 a
         call may wait up to 10 seconds for its slot. Values above 10 make sense only against an endpoint that
         allows more, such as the collection's emulator.
+      - If not set, E(ALICLOUD_CAS_RATE_LIMIT).
     type: float
     default: 10
   role_arn:
@@ -117,7 +126,8 @@ options:
     description:
       - The session name of the assumed role (2 to 64 letters, digits, C(.), C(@), C(-), C(_)); it appears in the
         account's audit trail (ActionTrail).
-      - If not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME), then C(seed-alicloud-cas-<epoch seconds>).
+      - If not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME) or the legacy E(ALICLOUD_ASSUME_ROLE_SESSION_NAME), then
+        C(seed-alicloud-cas-<epoch seconds>).
     type: str
   role_duration:
     description:
@@ -145,11 +155,14 @@ options:
       - If not set, E(ALIBABA_CLOUD_ECS_METADATA) or the legacy E(ALICLOUD_ECS_ROLE_NAME). When no credential
         source at all is configured, the attached role is discovered from the metadata service, as the official
         SDKs do, unless E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true).
+      - Requests without a session token (IMDSv1), tried only when the service refuses to give one, are off with
+        E(ALIBABA_CLOUD_IMDSV1_DISABLED=true). E(ALICLOUD_CAS_ECS_METADATA_ENDPOINT) points elsewhere than
+        C(http://100.100.100.200), as a testing aid for the collection's emulator, not for production.
     type: str
   sts_endpoint:
     description:
-      - The STS endpoint for O(role_arn) and OIDC, as a host name or URL. If not set,
-        C(sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com) (C(sts-vpc.<region>.aliyuncs.com) with
+      - The STS endpoint for O(role_arn) and OIDC, as a host name or URL. If not set, E(ALIBABA_CLOUD_STS_ENDPOINT),
+        else C(sts.<region>.aliyuncs.com) for the region of E(ALIBABA_CLOUD_STS_REGION) (C(sts-vpc.<region>.aliyuncs.com) with
         E(ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true)), else C(sts.aliyuncs.com).
       - Plain C(http://) is accepted only for a host on this machine, such as the collection's emulator.
     type: str
@@ -160,6 +173,7 @@ options:
         they expire.
       - When V(false), they are kept in memory only, so each worker process that calls the API fetches its own.
         Answers served from the result cache need no credentials at all.
+      - If not set, E(ALICLOUD_CAS_CACHE_CREDENTIALS).
     type: bool
     default: false
 notes:

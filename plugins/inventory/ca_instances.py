@@ -296,9 +296,8 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
             self.inventory.set_variable(host, ISSUER_VAR, facts)
             self._construct(host, self._host_variables(self.inventory.get_host(host)))
         for what, hosts in sorted(unknown.items()):
-            self._missing('%s (host%s %s): %s left unset' % (what, 's' if len(hosts) > 1 else '',
-                                                              ', '.join(hosts[:10]) + (', ...' if len(hosts) > 10 else ''),
-                                                              ISSUER_VAR))
+            named = ', '.join(hosts[:10]) + (', ...' if len(hosts) > 10 else '')
+            self._missing('%s (host%s %s): %s left unset' % (what, 's' if len(hosts) > 1 else '', named, ISSUER_VAR))
 
     def _missing(self, message):
         if self.get_option('strict'):
@@ -310,4 +309,3 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
         self._set_composite_vars(self.get_option('compose'), variables, host, strict=strict)
         self._add_host_to_composed_groups(self.get_option('groups'), variables, host, strict=strict)
         self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, host, strict=strict)
-

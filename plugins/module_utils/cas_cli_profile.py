@@ -4,7 +4,7 @@
 """Profiles of the aliyun CLI's ``~/.aliyun/config.json``, with the field names the CLI writes.
 
 Modes AK, StsToken, RamRoleArn, ChainableRamRoleArn (loops detected), EcsRamRole and OIDC. Loaded
-by :mod:`cas_credentials` only when the file exists or a profile is named. Standard library only.
+by :mod:`cas_credential_chain` only when the file exists or a profile is named. Standard library only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +14,8 @@ import json
 import os
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
-    KNOWN_UNSUPPORTED_MODES, PROFILE_ENV, SUPPORTED_MODES, Credentials, StaticProvider, _clean, _cli_config_path)
+    KNOWN_UNSUPPORTED_MODES, PROFILE_ENV, SUPPORTED_MODES, Credentials, StaticProvider, cli_config_path)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 
 
@@ -37,7 +38,7 @@ def _read_cli_config(path):
 
 
 class ProfileReader:
-    """Turns a profile into a credential provider, for one resolution."""
+    """Turns a profile into a credential provider, for one resolution (a :class:`cas_credential_chain.Resolver`)."""
 
     def __init__(self, resolver):
         self.resolver = resolver
@@ -45,7 +46,7 @@ class ProfileReader:
     def default(self, path):
         """The profile named by ALIBABA_CLOUD_PROFILE, else the file's current one."""
         data = _read_cli_config(path)
-        name = _clean(self.resolver.environ.get(PROFILE_ENV)) or _clean(data.get('current'))
+        name = clean(self.resolver.environ.get(PROFILE_ENV)) or clean(data.get('current'))
         if not name:
             raise CasConfigError('%s names no current profile and neither profile nor %s is set: choose a profile.'
                                  % (path, PROFILE_ENV), option='profile')
@@ -53,7 +54,7 @@ class ProfileReader:
 
     def named(self, name):
         """The profile the option ``profile`` names."""
-        path = _cli_config_path(self.resolver.home)
+        path = cli_config_path(self.resolver.home)
         if not os.path.exists(path):
             raise CasConfigError('profile %r was requested but %s does not exist: create it with '
                                  '"aliyun configure --profile %s".' % (name, path, name), option='profile')
@@ -78,7 +79,7 @@ class ProfileReader:
                                  % (name, mode, ', '.join(SUPPORTED_MODES)), option='profile')
 
         def field(key):
-            return _clean(profile.get(key))
+            return clean(profile.get(key))
 
         def require(*keys):
             missing = [k for k in keys if not field(k)]
@@ -112,15 +113,15 @@ class ProfileReader:
         return self._profile_role(profile, base, source)
 
     def _profile_sts(self, profile):
-        region = _clean(profile.get('sts_region'))
+        region = clean(profile.get('sts_region'))
         vpc = profile.get('enable_vpc')
         return self.resolver.roles().sts(region=region, vpc=vpc if isinstance(vpc, bool) else None)
 
     def _profile_role(self, profile, base, source):
         duration = profile.get('expired_seconds')
         return self.resolver.roles().ram_role(
-            base, _clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
-            session_name=_clean(profile.get('ram_session_name')),
+            base, clean(profile.get('ram_role_arn')), '%s (role %s)' % (source, profile.get('ram_role_arn')),
+            session_name=clean(profile.get('ram_session_name')),
             duration=duration if duration not in (None, '', 0) else None,
-            policy=_clean(profile.get('policy')), external_id=_clean(profile.get('external_id')),
+            policy=clean(profile.get('policy')), external_id=clean(profile.get('external_id')),
             sts=self._profile_sts(profile))

@@ -4,35 +4,23 @@
 """The shared CAS client: sign, send, retry, parse, and report errors.
 
 No Ansible objects in here: modules, plugins and unit tests all use it through
-:class:`CasClient` and :func:`fetch_status`.
+:class:`CasClient`, :func:`build_client` and :func:`fetch_status`.
+
+What a worker answered from the result cache needs is imported at the top; sending (signing, retries,
+``requests``, the rate limiter) is loaded only when a call is made, because Ansible compiles collection
+code from source in every forked worker.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-import sys
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_provider
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_constants import ACTION
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credential_chain import resolve_provider
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasConfigError, CasError, CasNotFoundError, CasResponseError)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import instances_from_response
-
-API_VERSION = '2020-06-30'
-ACTION = 'GetCAInstanceStatus'
-STS_VERSION = '2015-04-01'
-# Codes with which the service refuses temporary credentials that it considers expired.
-EXPIRED_CODES = ('InvalidSecurityToken.Expired', 'InvalidAccessKeyId.NotFound')
-COLLECTION_VERSION = '1.0.0'
-
-
-def user_agent():
-    system = os.uname() if hasattr(os, 'uname') else None
-    return 'AlibabaCloud (%s; %s) Python/%s seed.alicloud_cas/%s' % (
-        system.sysname if system else sys.platform, system.machine if system else 'unknown',
-        '.'.join(str(v) for v in sys.version_info[:3]), COLLECTION_VERSION)
-
 
 MAX_WORKERS = 8
 NOT_FOUND_KEY = '_not_found'
@@ -44,20 +32,26 @@ def _is_instance_not_found(error):
 
 
 class CasClient:
-    """Calls one CAS action with retries. Credentials are resolved on first use."""
+    """Calls one CAS action with retries. Credentials are resolved on first use.
 
-    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, limiter=None, cache=None,
-                 monotonic=time.monotonic):
+    ``shared_dir`` is the per-user directory the workers share (:mod:`cas_files`): the rate limiters live
+    there; without it, calls are not paced (the retry policy still handles throttling).
+    """
+
+    def __init__(self, config, transport=None, sleep=time.sleep, clock=time.time, policy=None, cache=None,
+                 monotonic=time.monotonic, shared_dir=None):
         self.config = config
         self.cache = cache
-        self._transport = transport
+        self.shared_dir = shared_dir
         self.sleep = sleep
         self.clock = clock
         self.monotonic = monotonic
         self._policy = policy
-        self.limiter = limiter
         self._provider = None
-        self._sts_transports = {}
+        self._transports = {}
+        if transport is not None:
+            self._transports[config.base_url] = transport
+        self._limiters = {}
         self.attempts = 0
         self.warnings = []
         if not config.validate_certs:
@@ -67,8 +61,6 @@ class CasClient:
     @property
     def policy(self):
         if self._policy is None:
-            # Signing and retry code is loaded only when a call is made: Ansible compiles collection code from
-            # source in every forked worker, and a worker answered from the cache needs neither.
             from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_retry import RetryPolicy
             self._policy = RetryPolicy(self.config.retries)
         return self._policy
@@ -93,12 +85,37 @@ class CasClient:
 
     @property
     def transport(self):
-        if self._transport is None:
-            # Imported here so that answers served from the cache never import requests.
+        """The transport to the CAS endpoint."""
+        return self.transport_for(self.config.base_url)
+
+    def transport_for(self, base_url, timeout=None, verify=None, proxy=True):
+        """The transport to ``base_url`` (CAS, STS or the metadata service), built once; ``requests`` loads here.
+
+        ``proxy``: whether the environment's proxy settings apply (never to the link-local metadata service).
+        """
+        transport = self._transports.get(base_url)
+        if transport is None:
             from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-            self._transport = RequestsTransport(verify=self.config.verify, timeout=self.config.timeout,
-                                                base_url=self.config.base_url)
-        return self._transport
+            transport = self._transports[base_url] = RequestsTransport(
+                verify=self.config.verify if verify is None else verify,
+                timeout=self.config.timeout if timeout is None else timeout, base_url=base_url if proxy else None)
+        return transport
+
+    @property
+    def limiter(self):
+        """The rate limiter of this client's caller identity, or None."""
+        return self.limiter_for(self.identity)
+
+    def limiter_for(self, identity):
+        """The rate limiter of ``identity`` (this caller, or the base identity of an STS call), or None."""
+        if self.shared_dir is None:
+            return None
+        limiter = self._limiters.get(identity)
+        if limiter is None:
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
+            limiter = self._limiters[identity] = RateLimiter(self.shared_dir, identity, self.config.rate_limit,
+                                                             max_flight=self.config.timeout + 1.0, warn=self.warn)
+        return limiter
 
     def secrets(self):
         return self._provider.secrets() if self._provider else ()
@@ -109,8 +126,6 @@ class CasClient:
             self.warnings.append(message)
 
     def _wire(self):
-        # Sending, parsing and error mapping are loaded only when a call is made: Ansible compiles collection
-        # code from source in every forked worker, and a worker answered from the cache needs none of it.
         from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_wire import Wire
         return Wire(self)
 
@@ -125,10 +140,6 @@ class CasClient:
     def metadata(self, endpoint, environ, retries=1):
         """The ECS metadata service at ``endpoint`` (1-second timeouts, no proxy)."""
         return self._wire().metadata(endpoint, environ, retries)
-
-    def limiter_for(self, identity):
-        """A rate limiter for another caller identity (STS calls) in the same shared directory, or None."""
-        return self._wire().limiter_for(identity)
 
     def time_bound(self):
         """The most seconds one call may take: every attempt times out and every wait is the longest."""
@@ -183,19 +194,21 @@ class CasClient:
                                         http_status=error.http_status)}
 
     def close(self):
-        for transport in [self._transport] + list(self._sts_transports.values()):
-            if transport is not None and hasattr(transport, 'close'):
+        for transport in self._transports.values():
+            if hasattr(transport, 'close'):
                 transport.close()
 
 
 def build_client(config, environ=None):
-    """A client wired to the shared result cache and rate limiter (what modules and lookups use)."""
-    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import shared_cache_and_limiter
-    client = CasClient(config)
-    cache, limiter, warning = shared_cache_and_limiter(config, client.identity, environ, warn=client.warn)
-    client.cache, client.limiter = cache, limiter
-    if warning:
-        client.warnings.append(warning)
+    """A client wired to the shared result cache and rate limiter (what modules and plugins use)."""
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import ResultCache
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_files import shared_directory
+    directory, problem = shared_directory(environ)
+    client = CasClient(config, shared_dir=directory)
+    if directory and config.cache_ttl > 0:
+        client.cache = ResultCache(directory, config.cache_ttl, warn=client.warn)
+    if problem:
+        client.warn('The result cache and rate limiter are off because %s.' % problem)
     return client
 
 

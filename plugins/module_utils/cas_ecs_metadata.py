@@ -19,6 +19,8 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials, parse_expiration
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import truthy
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasCredentialError, CasTransportError
 
 DEFAULT_ENDPOINT = 'http://100.100.100.200'
@@ -41,7 +43,7 @@ class EcsMetadata:
         self.endpoint = endpoint
         self.host = endpoint.split('://', 1)[-1]
         self.transport = transport
-        self.imdsv1_disabled = str(environ.get(IMDSV1_DISABLED_ENV) or '').strip().lower() == 'true'
+        self.imdsv1_disabled = truthy(environ.get(IMDSV1_DISABLED_ENV))
         self.retries = retries
         self._sleep = sleep
 
@@ -90,8 +92,6 @@ class EcsMetadata:
         return name[0].strip()
 
     def role_credentials(self, role_name, source):
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_role_credentials import parse_expiration
         token = self.token()
         role_name = role_name or self.role_name(token)
         response = self._get(ROLE_PATH + role_name, token)

@@ -15,7 +15,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasResponseError, CasConfigError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasMissingLibrary, CasResponseError
 
 STATUSES = ('BUY', 'USED', 'REFUND', 'REVOKE')
 TYPES = ('ROOT', 'SUB_ROOT')
@@ -162,8 +162,8 @@ def apply_query(expression, data):
     try:
         import jmespath
     except ImportError:
-        raise CasConfigError('query needs the Python library jmespath on the host that runs this task: install it '
-                             '(pip install jmespath).', option='query') from None
+        import traceback
+        raise CasMissingLibrary('jmespath', traceback.format_exc()) from None
     try:
         return jmespath.search(expression, data)
     except jmespath.exceptions.JMESPathError as exc:

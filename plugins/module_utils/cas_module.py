@@ -11,8 +11,6 @@ request ID. Modules stay documentation plus a thin ``main()``.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
@@ -108,8 +106,6 @@ def status_info(cas):
     result = cas.fetch()
     out = dict(changed=False, instances=result.instances, issuers=result.issuers, request_id=result.request_id)
     if params.get('query'):
-        if importlib.util.find_spec('jmespath') is None:  # looked up, not imported: only query needs it
-            cas.fail(msg=missing_required_lib('jmespath'))
         out['query_result'] = apply_query(params['query'], result.instances)
     if require:
         failures = gate_failures(result.instances, require)

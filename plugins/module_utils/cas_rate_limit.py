@@ -1,48 +1,63 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The rate limiter shared by every worker process of a controller, through a locked file.
+"""The rate limiter shared by every worker process and thread of a controller, through one small file.
 
-At most N calls per caller identity (AccessKeyId, or role) in any sliding one-second window, across
-processes; see :class:`RateLimiter`. Loaded only by a worker that sends (``cas_cache`` builds it lazily).
-Standard library only; POSIX only (``fcntl``, through ``cas_cache``).
+At most N calls per caller identity (AccessKeyId, or role) in any sliding one-second window; see
+:class:`RateLimiter`. Loaded only by a worker that sends. Standard library only; POSIX only (``fcntl``).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
+import errno
 import math
 import os
+import stat
+import struct
+import threading
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import (
-    _POLL, _FileLock, _hash, _read_private, _write_private, load_json)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_files import POLL, digest
+
+try:
+    import fcntl
+except ImportError:  # callers check cas_files.HAS_FCNTL first
+    fcntl = None
 
 # How long to wait for the limiter file's lock, which a healthy holder keeps for microseconds. Past it (a
 # stopped process holds it), the call goes ahead unpaced, with a warning: the retry policy handles throttling.
 LOCK_WAIT = 5.0
-_STEPPED_ASIDE = object()
+# One slot per call the window admits: when it started, when it was answered (0 while in flight), whose it is.
+SLOT = struct.Struct('<dd8s')
+_ANSWERED_AT = 8  # offset of the answer time in a slot
+# (pid, path) -> (descriptor, lock for the process's threads): opened once per process; a forked child opens its own,
+# since an flock belongs to an open file, which a child would share with its parent.
+_OPEN_FILES = {}
+_OPEN_GUARD = threading.Lock()
 
 
 class RateLimiter:
-    """At most ``count`` calls in any sliding ``window`` (seconds), shared through a file.
+    """At most ``count`` calls in any sliding ``window`` (seconds), shared through a file of ``count`` slots.
 
-    A token bucket with a burst of N plus refill lets N+1 calls through in some
-    one-second interval; a sliding window over recorded call times does not.
+    A token bucket with a burst of N plus refill lets N+1 calls through in some one-second interval; a sliding
+    window over the last N call times does not. The file holds exactly those N times, so it never grows.
 
-    The service counts a call when it *arrives*, which is somewhere between the
-    moment a worker took its slot and the moment the answer came back; on a
-    loaded controller that gap can be long. So a call is counted at its latest
-    possible arrival: "now" while it is in flight (:meth:`acquire` returns a
-    token, :meth:`release` records the completion time), its completion time
-    after. In-flight entries of a crashed worker count for at most
+    The service counts a call when it *arrives*, which is somewhere between the moment a worker took its slot
+    and the moment the answer came back; on a loaded controller that gap can be long. So a call is counted at
+    its latest possible arrival: "now" while it is in flight (:meth:`acquire` returns a slot, :meth:`release`
+    records the answer time), its answer time after. The slot of a crashed worker counts for at most
     ``max_flight`` seconds. ``margin`` adds a little more room on top.
 
-    The file is shared with every other process of the user, so what it holds is untrusted: entries that are not
-    well formed, or whose time is not a finite number, are dropped, and times in the future are stored as now. So
-    no entry delays a call by more than one window, or ``max_flight`` while it is in flight. A path that cannot be used makes the limiter step aside for that
-    call, with a warning (``warn``).
+    Cost per call: one lock round trip, one read of N slots and one slot written in place by :meth:`acquire`;
+    one slot field written by :meth:`release`, without the lock (the slot is the caller's until the call ends,
+    well before anyone may take it again). Threads of one process take turns in memory first, since an
+    ``flock`` on one open file does not exclude them from each other.
+
+    The file is shared with every other process of the user, so what it holds is untrusted: a slot whose times
+    are not finite numbers counts as free, and times in the future are written back as now, so that no slot
+    delays a call by more than one window, or ``max_flight`` while in flight. A path that cannot be used makes
+    the limiter step aside for that call, with a warning (``warn``).
     """
 
     def __init__(self, directory, identity, rate, margin=0.05, max_flight=30.0, clock=time.time, sleep=time.sleep,
@@ -51,77 +66,109 @@ class RateLimiter:
         self.count = max(1, int(round(rate * self.window)))
         self.span = self.window + margin
         self.max_flight = max_flight
-        self.path = os.path.join(directory, 'rate-%s.json' % _hash('rate', identity))
+        # The shape is in the name: limiters of another rate keep their own file instead of misreading this one.
+        self.path = os.path.join(directory, 'rate-%s.bin' % digest('rate', identity, self.count, self.window))
         self._clock = clock
         self._sleep = sleep
         self._warn = warn or (lambda message: None)
-        self.waited = 0.0
 
-    def _entries(self, now):
-        """The well-formed entries of the file, times clamped to ``now``."""
-        stored = load_json(_read_private(self.path))
-        entries = []
-        for item in stored if isinstance(stored, list) else ():
-            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
-                    and isinstance(item[1], (int, float)) and not isinstance(item[1], bool) and isinstance(item[2], bool)):
-                continue
-            token, stamp, done = item
-            if math.isfinite(stamp):
-                entries.append((token, min(float(stamp), now), done))
-        return entries
-
-    def _update(self, change):
-        """Run ``change(entries, now)`` under the file lock; it returns (entries to keep, result).
-
-        ``_STEPPED_ASIDE`` if the file cannot be used (the caller goes ahead unpaced; the reason is warned).
-        """
-        lock = _FileLock(self.path + '.lock')
+    def acquire(self):
+        """Wait for a slot; return it, to :meth:`release` when the call is answered (None: not paced)."""
+        token = os.urandom(8)
         try:
-            if not lock.acquire(LOCK_WAIT):
-                self._warn('The rate limiter did not pace this call: another process has held %s.lock for %s '
-                           'seconds.' % (self.path, LOCK_WAIT))
-                return _STEPPED_ASIDE
-            now = self._clock()
-            entries, result = change(self._entries(now), now)
-            _write_private(self.path, json.dumps(entries).encode('utf-8'))
-            return result
+            fd, turns = self._open()
         except OSError as exc:
             self._warn('The rate limiter did not pace this call: %s cannot be used (%s). Check the directory %s.'
                        % (self.path, exc.strerror or exc, os.path.dirname(self.path)))
-            return _STEPPED_ASIDE
-        finally:
-            lock.release()
+            return None
+        with turns:
+            while True:
+                outcome = self._take(fd, token)
+                if outcome is None:
+                    self._warn('The rate limiter did not pace this call: another process has held the lock of %s for '
+                               '%s seconds.' % (self.path, LOCK_WAIT))
+                    return None
+                if isinstance(outcome, tuple):
+                    return outcome
+                self._sleep(max(outcome, POLL))
 
-    def _effective(self, entry, now):
-        _token, stamp, done = entry
-        return stamp if done else min(now, stamp + self.max_flight)
-
-    def acquire(self):
-        """Wait for a slot; return the token to :meth:`release` when the call is answered."""
-        token = os.urandom(6).hex()
-
-        def take(entries, now):
-            live = [e for e in entries if now - self.span < self._effective(e, now)]
-            if len(live) < self.count:
-                return live + [(token, now, False)], None
-            times = sorted(self._effective(e, now) for e in live)
-            return live, times[-self.count] + self.span - now
-
-        while True:
-            delay = self._update(take)
-            if delay is _STEPPED_ASIDE:
-                return None  # nothing to release
-            if delay is None:
-                return token
-            delay = max(delay, _POLL)
-            self.waited += delay
-            self._sleep(delay)
-
-    def release(self, token):
-        """Record that the call of ``token`` was answered (or failed) now."""
-        if token is None:
+    def release(self, slot):
+        """Record that the call of ``slot`` was answered (or failed) now."""
+        if slot is None:
             return
+        index, token, fd = slot
+        offset = index * SLOT.size
+        try:
+            if os.pread(fd, SLOT.size, offset)[16:] == token:
+                os.pwrite(fd, struct.pack('<d', self._clock()), offset + _ANSWERED_AT)
+        except OSError:
+            pass  # the slot counts as in flight for max_flight at most
 
-        def finish(entries, now):
-            return [(t, now, True) if t == token else (t, s, d) for t, s, d in entries], None
-        self._update(finish)
+    def _take(self, fd, token):
+        """A slot ``(index, token, fd)``, or the seconds to wait for one, or None if the lock stayed held."""
+        if not self._lock(fd):
+            return None
+        try:
+            size = SLOT.size * self.count
+            raw = os.pread(fd, size + 1, 0)
+            now = self._clock()
+            slots, repaired = self._read(raw, size, now)
+            if repaired:
+                os.pwrite(fd, b''.join(SLOT.pack(*s) for s in slots), 0)
+                if len(raw) > size:
+                    os.ftruncate(fd, size)
+            times = [self._counted_at(started, answered, now) for started, answered, _owner in slots]
+            index = min(range(self.count), key=times.__getitem__)
+            if times[index] > now - self.span:
+                return times[index] + self.span - now
+            os.pwrite(fd, SLOT.pack(now, 0.0, token), index * SLOT.size)
+            return (index, token, fd)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _read(self, raw, size, now):
+        """The slots of ``raw``, made safe; and whether any had to be repaired."""
+        if len(raw) != size:
+            return [(0.0, 0.0, b'\0' * 8)] * self.count, True
+        slots, repaired = [], False
+        for started, answered, owner in SLOT.iter_unpack(raw):
+            if not (math.isfinite(started) and math.isfinite(answered)):
+                started, answered, repaired = 0.0, 0.0, True
+            if started > now or answered > now:
+                started, answered, repaired = min(started, now), min(answered, now) if answered else 0.0, True
+            slots.append((started, answered, owner))
+        return slots, repaired
+
+    def _counted_at(self, started, answered, now):
+        """When the service may have counted the call of a slot: its answer time, or now while in flight."""
+        if answered:
+            return answered
+        return min(now, started + self.max_flight) if started else 0.0
+
+    def _lock(self, fd):
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL)
+
+    def _open(self):
+        """``(descriptor, threads' lock)`` of the file for this process (raises OSError for a path that cannot be used)."""
+        key = (os.getpid(), self.path)
+        with _OPEN_GUARD:
+            opened = _OPEN_FILES.get(key)
+            if opened is None:
+                flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+                fd = os.open(self.path, flags, 0o600)
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+                    os.close(fd)
+                    raise OSError(errno.EPERM, 'not a regular file of this user')
+                opened = _OPEN_FILES[key] = (fd, threading.Lock())
+            return opened

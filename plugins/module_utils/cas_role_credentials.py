@@ -19,7 +19,6 @@ them; otherwise no secret ever reaches a file.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import calendar
 import hashlib
 import hmac
 import json
@@ -28,12 +27,14 @@ import re
 import threading
 import time
 
+from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_files
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
-    ROLE_DURATION_ENV, ROLE_SESSION_NAME_ENV, Credentials, _env)
+    ROLE_DURATION_ENV, ROLE_SESSION_NAME_ENV, Credentials, parse_expiration)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import metadata_endpoint
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import first_set, truthy
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasCredentialError, CasError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import parse_endpoint
 
-STS_VERSION = '2015-04-01'
 STS_ENDPOINT_ENV = 'ALIBABA_CLOUD_STS_ENDPOINT'
 STS_REGION_ENV = 'ALIBABA_CLOUD_STS_REGION'
 STS_VPC_ENV = 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED'
@@ -65,27 +66,9 @@ def _sts_hint(code):
     return None
 
 
-def _truthy(value):
-    if isinstance(value, bool):
-        return value
-    return str(value or '').strip().lower() in ('1', 'true', 'yes', 'on')
-
-
 def _digest(key, text):
     return hmac.new(key if isinstance(key, bytes) else key.encode('utf-8'), text.encode('utf-8'),
                     hashlib.sha256).hexdigest()[:32]
-
-
-def parse_expiration(value):
-    """Epoch seconds of an ISO 8601 UTC time such as ``2026-11-28T13:00:00Z``, or None."""
-    if not isinstance(value, str):
-        return None
-    for fmt in ('%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ'):
-        try:
-            return calendar.timegm(time.strptime(value.strip(), fmt))
-        except ValueError:
-            continue
-    return None
 
 
 def refresh_at(expiration, now):
@@ -107,7 +90,7 @@ class StsEndpoint:
             base_url, host = parse_endpoint(explicit, option='sts_endpoint')
             return cls(base_url, host)
         region = region or (environ.get(STS_REGION_ENV) or '').strip() or None
-        vpc = _truthy(environ.get(STS_VPC_ENV)) if vpc is None else vpc
+        vpc = truthy(environ.get(STS_VPC_ENV)) if vpc is None else vpc
         if region and not re.match(r'^[a-z0-9-]+$', region):
             raise CasConfigError('STS region %r is not a region ID such as cn-hangzhou.' % region, option='sts_endpoint')
         host = ('sts-vpc.%s.aliyuncs.com' if vpc else 'sts.%s.aliyuncs.com') % region if region else 'sts.aliyuncs.com'
@@ -127,35 +110,31 @@ class CredentialStore:
     def from_settings(cls, settings, environ):
         persist = settings.get('cache_credentials')
         if persist is None:
-            persist = _truthy(environ.get(CACHE_CREDENTIALS_ENV))
+            persist = truthy(environ.get(CACHE_CREDENTIALS_ENV))
         if not persist:
             return cls()
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_cache
-        if not cas_cache.HAS_FCNTL:
-            return cls()
-        directory = cas_cache.default_cache_dir(environ)
-        if cas_cache.ensure_private_dir(directory):
-            return cls()  # no safe directory: keep them in memory only
-        return cls(directory)
+        directory, _problem = cas_files.shared_directory(environ)
+        return cls(directory)  # None (no safe directory): they stay in memory only
 
     @staticmethod
     def key(identity, fingerprint):
-        return hashlib.sha256(json.dumps(['credentials', 1, identity, fingerprint]).encode('utf-8')).hexdigest()
+        return cas_files.digest('credentials', 1, identity, fingerprint)
 
     def _path(self, key, suffix):
         return os.path.join(self.directory, 'cred-%s.%s' % (key, suffix))
 
     def _load_file(self, key, now):
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import _read_private
-        raw = _read_private(self._path(key, 'json'))
+        entry = cas_files.load_json(cas_files.read_private(self._path(key, 'json')))
         try:
-            entry = json.loads(raw.decode('utf-8')) if raw else None
-            if entry and now < float(entry['refresh_at']):
-                return (Credentials(entry['access_key_id'], entry['access_key_secret'], entry.get('security_token'),
-                                    entry.get('source'), float(entry['expiration'])), float(entry['refresh_at']))
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            pass
-        return None
+            refresh, expiration = float(entry['refresh_at']), float(entry['expiration'])
+            fields = [entry[k] for k in ('access_key_id', 'access_key_secret')]
+            token, source = entry.get('security_token'), entry.get('source')
+        except (KeyError, TypeError, ValueError):
+            return None  # torn, foreign or damaged: fetch anew
+        if not (now < refresh <= expiration < now + 86400 * 2) or not all(isinstance(f, str) and f for f in fields) \
+                or not isinstance(token, (str, type(None))) or not isinstance(source, (str, type(None))):
+            return None  # NaN, a time far ahead or a wrong shape: never trusted
+        return Credentials(fields[0], fields[1], token, source, expiration), refresh
 
     def fetch(self, key, produce, clock=time.time):
         """``(credentials, refresh_at)`` still fresh, else from ``produce()`` (single flight across workers)."""
@@ -166,32 +145,42 @@ class CredentialStore:
         if self.directory is None:
             entry = produce()
         else:
-            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_cache import _FileLock, _write_private
-            lock = _FileLock(self._path(key, 'lock'))
-            try:
-                lock.acquire(30.0)
-                entry = self._load_file(key, clock())
-                if entry is None:
-                    entry = produce()
-                    creds, when = entry
-                    data = dict(access_key_id=creds.access_key_id, access_key_secret=creds.access_key_secret,
-                                security_token=creds.security_token, source=creds.source,
-                                expiration=creds.expiration, refresh_at=when)
-                    _write_private(self._path(key, 'json'), json.dumps(data).encode('utf-8'))
-            finally:
-                lock.release()
+            entry = self._shared(key, produce, clock)
         with self._guard:
             self._memory[key] = entry
         return entry
+
+    def _shared(self, key, produce, clock):
+        """The credentials of the file, else from ``produce()`` and written for the other workers (single flight).
+
+        A path that cannot be used (a symlink, a directory, a read-only directory) only costs the sharing.
+        """
+        lock = cas_files.FileLock(self._path(key, 'lock'))
+        try:
+            try:
+                lock.acquire(30.0)
+            except OSError:
+                return produce()
+            entry = self._load_file(key, clock())
+            if entry is None:
+                entry = produce()
+                creds, when = entry
+                data = dict(access_key_id=creds.access_key_id, access_key_secret=creds.access_key_secret,
+                            security_token=creds.security_token, source=creds.source,
+                            expiration=creds.expiration, refresh_at=when)
+                try:
+                    cas_files.write_private(self._path(key, 'json'), json.dumps(data).encode('utf-8'))
+                except OSError:
+                    pass
+            return entry
+        finally:
+            lock.release()
 
     def forget(self, key):
         with self._guard:
             self._memory.pop(key, None)
         if self.directory is not None:
-            try:
-                os.unlink(self._path(key, 'json'))
-            except OSError:
-                pass
+            cas_files.remove(self._path(key, 'json'))
 
 
 class TemporaryProvider:
@@ -381,7 +370,6 @@ class EcsRamRoleProvider(TemporaryProvider):
 
     def __init__(self, role_name, environ, source=None, discovered=False, store=None, clock=time.time):
         super(EcsRamRoleProvider, self).__init__(source or 'ECS instance role %s' % (role_name or ''), store, clock)
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import metadata_endpoint
         self.role_name = role_name
         self.environ = environ
         self.discovered = discovered
@@ -408,7 +396,7 @@ class EcsRamRoleProvider(TemporaryProvider):
 
 
 class RoleSources:
-    """Builds the providers above from the settings and environment of one resolution (cas_credentials)."""
+    """Builds the providers above for one resolution (a :class:`cas_credential_chain.Resolver`)."""
 
     def __init__(self, resolver):
         self.resolver = resolver
@@ -436,10 +424,10 @@ class RoleSources:
         return CredentialStore.from_settings(self.resolver.settings, self.resolver.environ)
 
     def _session_name(self):
-        return self.resolver.opt('role_session_name') or _env(self.resolver.environ, ROLE_SESSION_NAME_ENV)[0]
+        return self.resolver.opt('role_session_name') or first_set(self.resolver.environ, ROLE_SESSION_NAME_ENV)[0]
 
     def _duration(self):
         value = self.resolver.settings.get('role_duration')
         if value is None:
-            value = _env(self.resolver.environ, ROLE_DURATION_ENV)[0]
+            value = first_set(self.resolver.environ, ROLE_DURATION_ENV)[0]
         return value

@@ -24,7 +24,6 @@ import os
 from urllib.parse import quote
 
 ALGORITHM = 'ACS3-HMAC-SHA256'
-EMPTY_PAYLOAD_SHA256 = hashlib.sha256(b'').hexdigest()
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 

@@ -11,13 +11,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_constants import (
     API_VERSION, EXPIRED_CODES, STS_VERSION, user_agent)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import TIMEOUT, EcsMetadata
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasError, CasResponseError, hint_for, redact_tree)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
 
 # The longest integer an answer may hold: epoch milliseconds have 13 digits. Longer ones (thousands of digits
 # cost seconds to convert) are refused while parsing.
@@ -63,29 +64,21 @@ class Wire:
 
     def call(self, action, params, deadline=None):
         """One CAS API call with retries, ended by ``deadline`` (monotonic); returns the parsed JSON body (a dict)."""
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer
+        client = self.client
         refreshed = False
         while True:
-            creds = self.client.credentials
+            creds = client.credentials
             signer = V3Signer(creds.access_key_id, creds.access_key_secret, creds.security_token)
-            transport = self.client.transport  # built (requests imported) before taking a slot of the rate limit
+            transport = client.transport  # built (requests imported) before taking a slot of the rate limit
             try:
-                return self._send(lambda: signer.sign(self.client.config.host, action, API_VERSION, params),
-                                  self.client.config.base_url, transport, action, self.client.limiter, deadline=deadline)
+                return self._send(lambda: signer.sign(client.config.host, action, API_VERSION, params),
+                                  client.config.base_url, transport, action, client.limiter, deadline=deadline)
             except CasApiError as error:
                 # Temporary credentials the service calls expired (clock drift, revoked early): fetch new ones once.
-                if refreshed or not self.client.provider.temporary or not (error.code or '').startswith(EXPIRED_CODES) \
-                        or not self.client.provider.invalidate():
+                if refreshed or not client.provider.temporary or not (error.code or '').startswith(EXPIRED_CODES) \
+                        or not client.provider.invalidate():
                     raise
                 refreshed = True
-
-    def limiter_for(self, identity):
-        """A rate limiter for another caller identity (STS calls), in the same shared directory; None without one."""
-        if self.client.limiter is None or not hasattr(self.client.limiter, 'path'):
-            return None
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
-        return RateLimiter(os.path.dirname(self.client.limiter.path), identity, self.client.config.rate_limit,
-                           max_flight=self.client.config.timeout + 1.0, warn=self.client.warn)
 
     def sts_call(self, sts, action, params, credentials=None, identity=None):
         """One STS call (2015-04-01): signed with ``credentials``, or unsigned (AssumeRoleWithOIDC).
@@ -93,13 +86,8 @@ class Wire:
         Paced by the shared rate limiter under ``identity`` (the caller's), like CAS calls: many
         workers that all need credentials at once must not be throttled by STS.
         """
-        limiter = self.limiter_for('sts|%s' % identity) if identity else None
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
-        transport = self.client._sts_transports.get(sts.base_url)
-        if transport is None:
-            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-            transport = RequestsTransport(verify=self.client.config.verify, timeout=self.client.config.timeout, base_url=sts.base_url)
-            self.client._sts_transports[sts.base_url] = transport
+        limiter = self.client.limiter_for('sts|%s' % identity) if identity else None
+        transport = self.client.transport_for(sts.base_url)
         if credentials is not None:
             signer = V3Signer(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
             return self._send(lambda: signer.sign(sts.host, action, STS_VERSION, params), sts.base_url, transport,
@@ -120,11 +108,7 @@ class Wire:
 
     def metadata(self, endpoint, environ, retries=1):
         """The ECS metadata service at ``endpoint``, through a transport with 1-second timeouts and no proxy."""
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import TIMEOUT, EcsMetadata
-        from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-        transport = self.client._sts_transports.get(endpoint)
-        if transport is None:
-            transport = self.client._sts_transports[endpoint] = RequestsTransport(verify=True, timeout=TIMEOUT)
+        transport = self.client.transport_for(endpoint, timeout=TIMEOUT, verify=True, proxy=False)
         return EcsMetadata(endpoint, transport, environ, retries=retries, sleep=self.client.sleep)
 
     def _send(self, sign, base_url, transport, action, limiter, body=b'', deadline=None):

@@ -75,5 +75,5 @@ def _strict(test):
 class TestModule(object):
 
     def tests(self):
-        return dict((test.__name__, _strict(test)) for test in (ca_usable, ca_expiring, ca_subscription_ending,
-                                                                 ca_quota_low))
+        tests = (ca_usable, ca_expiring, ca_subscription_ending, ca_quota_low)
+        return dict((test.__name__, _strict(test)) for test in tests)

@@ -82,7 +82,6 @@ class Runner:
         return subprocess.run(cmd, env=self.env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, timeout=600, cwd=str(self.tmp), check=False)
 
-
     def inventory(self, sources, args=('--list',), env=None):
         """``ansible-inventory`` over ``sources`` (paths); returns the completed process."""
         cmd = [os.path.join(BIN, 'ansible-inventory')]

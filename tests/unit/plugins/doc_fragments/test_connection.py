@@ -40,3 +40,23 @@ def test_plugin_sources_match_the_module_fallbacks():
 def test_every_option_reaches_the_client_config():
     for name in CONNECTION_OPTIONS:
         assert hasattr(ClientConfig(environ={}), name), name
+
+
+def test_every_environment_variable_read_is_documented_with_its_option():
+    for name, (_spec, env_vars) in CONNECTION_OPTIONS.items():
+        description = ' '.join(DOCS[name]['description'])
+        for variable in env_vars:
+            assert 'E(%s)' % variable in description, (name, variable)
+
+
+def test_every_environment_variable_of_the_chain_is_documented():
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils import (
+        cas_credentials, cas_ecs_metadata, cas_files, cas_role_credentials)
+    names = set()
+    for module in (cas_credentials, cas_ecs_metadata, cas_files, cas_role_credentials):
+        for attribute, value in vars(module).items():
+            if attribute.endswith('_ENV') or attribute == 'ENV_SOURCES':
+                for item in value if isinstance(value, tuple) else (value,):
+                    names.update(item if isinstance(item, tuple) else (item,))
+    assert len(names) > 20
+    assert sorted(n for n in names if 'E(%s' % n not in ModuleDocFragment.DOCUMENTATION) == []

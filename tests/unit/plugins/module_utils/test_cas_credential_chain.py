@@ -8,11 +8,21 @@ import os
 
 import pytest
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import resolve_credentials
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credential_chain import resolve_provider
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 
 NEW = {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'new-id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'new-secret'}
 OLD = {'ALICLOUD_ACCESS_KEY': 'old-id', 'ALICLOUD_SECRET_KEY': 'old-secret', 'ALICLOUD_SECURITY_TOKEN': 'old-token'}
+
+
+def resolve_credentials(access_key_id=None, access_key_secret=None, security_token=None, profile=None, environ=None,
+                        home=None):
+    """The static credentials the chain resolves (the metadata service, the chain's last resort, off)."""
+    settings = dict(access_key_id=access_key_id, access_key_secret=access_key_secret, security_token=security_token,
+                    profile=profile)
+    provider = resolve_provider(settings, dict(environ or {}, ALIBABA_CLOUD_ECS_METADATA_DISABLED='true'), home)
+    assert not provider.temporary, provider.source
+    return provider.credentials
 
 
 def write_config(home, data):
@@ -94,7 +104,6 @@ def test_nothing_found_names_every_source(tmp_path):
     ('sso', 'CloudSSO, which this collection does not support'),
     ('weird', "unknown credential mode 'Telepathy'"),
     ('empty', 'lacks access_key_id, access_key_secret'),
-    ('role', 'gives temporary credentials'),
     ('nope', "Profile 'nope' is not in"),
 ])
 def test_profile_errors(tmp_path, profile, fragment):
@@ -103,6 +112,13 @@ def test_profile_errors(tmp_path, profile, fragment):
         resolve_credentials(profile=profile, environ={}, home=str(tmp_path))
     assert fragment in str(err.value)
     assert 'secret' not in str(err.value).replace('access_key_secret', '')
+
+
+def test_a_role_profile_gives_a_temporary_provider_without_any_call(tmp_path):
+    write_config(tmp_path, PROFILES)
+    provider = resolve_provider({'profile': 'role'}, {}, str(tmp_path))
+    assert provider.temporary and provider.role_arn == 'acs:ram::1:role/x'
+    assert provider.base.credentials.access_key_id == 'r' and 'profile role' in provider.source
 
 
 def test_unknown_profile_lists_available(tmp_path):
@@ -156,3 +172,17 @@ def test_repr_never_shows_secret_or_token():
 def test_whitespace_only_values_count_as_unset(tmp_path):
     creds = resolve_credentials('  ', ' ', environ=NEW, home=str(tmp_path))
     assert creds.access_key_id == 'new-id'
+
+
+def test_nothing_configured_and_no_metadata_service_lists_every_source(tmp_path):
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
+    env = {'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9'}  # port 9 refuses at once
+    client = CasClient(ClientConfig(environ=env, home=str(tmp_path)))
+    with pytest.raises(CasConfigError) as err:
+        client.credentials  # pylint: disable=pointless-statement
+    text = str(err.value)
+    for source in ('No Alibaba Cloud credentials found', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY',
+                   'config.json', 'metadata service at http://127.0.0.1:9', 'not reachable',
+                   'ALIBABA_CLOUD_ECS_METADATA_DISABLED'):
+        assert source in text

@@ -10,14 +10,12 @@ import time
 
 import pytest
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
-    Credentials, StaticProvider, resolve_provider)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import EcsMetadata
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credential_chain import resolve_provider
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials, StaticProvider
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
-    CasApiError, CasConfigError, CasCredentialError, CasTransportError)
+    CasApiError, CasConfigError, CasCredentialError)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_role_credentials import (
-    CredentialStore, OidcRoleProvider, RamRoleArnProvider, StsEndpoint, parse_expiration, refresh_at)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import HttpResponse
+    CredentialStore, OidcRoleProvider, RamRoleArnProvider, StsEndpoint, refresh_at)
 
 ROLE = 'acs:ram::1234567890123456:role/cas-reader'
 OIDC_PROVIDER = 'acs:ram::1234567890123456:oidc-provider/ack-rrsa'
@@ -65,11 +63,7 @@ def fresh_memory():
     CredentialStore._memory.clear()
 
 
-def test_expiration_and_refresh_times():
-    assert parse_expiration('2027-01-15T08:00:00Z') == 1800000000  # date -u -d @1800000000
-    assert parse_expiration('2027-01-15T08:00:00.250Z') == 1800000000
-    assert parse_expiration('1970-01-01T01:00:00Z') == 3600
-    assert parse_expiration('not a time') is None and parse_expiration(None) is None
+def test_refresh_times():
     assert refresh_at(10000, 10000 - 3600) == 10000 - 900  # an hour: 15 minutes before, as the official library
     assert refresh_at(10000, 10000 - 600) == 10000 - 150   # short sessions: a quarter of what is left
 
@@ -295,77 +289,3 @@ def test_sts_endpoint_choice():
     with pytest.raises(CasConfigError) as err:
         StsEndpoint.from_settings({}, {'ALIBABA_CLOUD_STS_ENDPOINT': 'http://sts.example.com'})
     assert err.value.option == 'sts_endpoint'
-
-
-# ---- the metadata service ------------------------------------------------------------------------------------
-
-class FakeMetadata:
-    def __init__(self, routes, unreachable=False):
-        self.routes = routes
-        self.unreachable = unreachable
-        self.requests = []
-
-    def request(self, method, url, headers, host, data=b''):
-        self.requests.append((method, url.split(host, 1)[1], dict(headers)))
-        if self.unreachable:
-            raise CasTransportError('Could not connect to %s (timed out)' % host)
-        status, body = self.routes.get((method, url.split(host, 1)[1]), (404, ''))
-        return HttpResponse(status, {}, body.encode())
-
-
-def creds_body(expiration='2030-01-01T00:00:00Z'):
-    return json.dumps({'Code': 'Success', 'AccessKeyId': 'STS.ecs', 'AccessKeySecret': 'ecs-secret',
-                       'SecurityToken': 'ecs-token', 'Expiration': expiration, 'LastUpdated': '2029-12-31T18:00:00Z'})
-
-
-def test_metadata_uses_a_session_token_and_discovers_the_role():
-    transport = FakeMetadata({('PUT', '/latest/api/token'): (200, 'TOKEN-1'),
-                              ('GET', '/latest/meta-data/ram/security-credentials/'): (200, 'EcsRole\n'),
-                              ('GET', '/latest/meta-data/ram/security-credentials/EcsRole'): (200, creds_body())})
-    creds = EcsMetadata('http://100.100.100.200', transport, {}).role_credentials(None, 'ECS')
-    assert creds.access_key_id == 'STS.ecs' and creds.expiration == parse_expiration('2030-01-01T00:00:00Z')
-    put, role, get = transport.requests
-    assert put[0] == 'PUT' and put[2] == {'X-aliyun-ecs-metadata-token-ttl-seconds': '21600'}
-    assert role[2] == get[2] == {'X-aliyun-ecs-metadata-token': 'TOKEN-1'}
-
-
-def test_metadata_falls_back_to_v1_unless_disabled():
-    routes = {('PUT', '/latest/api/token'): (403, 'forbidden'),
-              ('GET', '/latest/meta-data/ram/security-credentials/R'): (200, creds_body())}
-    transport = FakeMetadata(routes)
-    assert EcsMetadata('http://m', transport, {}).role_credentials('R', 'ECS').access_key_id == 'STS.ecs'
-    assert transport.requests[-1][2] == {}
-    with pytest.raises(CasCredentialError) as err:
-        EcsMetadata('http://m', FakeMetadata(routes), {'ALIBABA_CLOUD_IMDSV1_DISABLED': 'true'}).role_credentials('R', 'ECS')
-    assert 'ALIBABA_CLOUD_IMDSV1_DISABLED' in str(err.value)
-
-
-@pytest.mark.parametrize('routes, unreachable, fragment', [
-    ({}, True, 'not reachable'),
-    ({('PUT', '/latest/api/token'): (200, 'T')}, False, 'no RAM role is attached'),
-    ({('PUT', '/latest/api/token'): (200, 'T'), ('GET', '/latest/meta-data/ram/security-credentials/'): (200, 'R')},
-     False, 'no RAM role named R'),
-    ({('PUT', '/latest/api/token'): (200, 'T'), ('GET', '/latest/meta-data/ram/security-credentials/'): (200, 'R'),
-      ('GET', '/latest/meta-data/ram/security-credentials/R'): (200, '{"Code": "Failed"}')}, False, 'Code Failed'),
-])
-def test_metadata_errors(routes, unreachable, fragment):
-    transport = FakeMetadata(routes, unreachable)
-    with pytest.raises(CasCredentialError) as err:
-        EcsMetadata('http://m', transport, {}, retries=0).role_credentials(None, 'ECS')
-    assert fragment in str(err.value)
-    if unreachable:
-        assert len(transport.requests) == 1  # nothing more is tried when the service does not answer
-
-
-def test_nothing_configured_and_no_metadata_service_lists_every_source(tmp_path):
-    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
-    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
-    env = {'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9'}  # port 9 refuses at once
-    client = CasClient(ClientConfig(environ=env, home=str(tmp_path)))
-    with pytest.raises(CasConfigError) as err:
-        client.credentials  # pylint: disable=pointless-statement
-    text = str(err.value)
-    for source in ('No Alibaba Cloud credentials found', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY',
-                   'config.json', 'metadata service at http://127.0.0.1:9', 'not reachable',
-                   'ALIBABA_CLOUD_ECS_METADATA_DISABLED'):
-        assert source in text
