@@ -31,6 +31,7 @@ LOCK_WAIT = 5.0
 # One slot per call the window admits: when it started, when it was answered (0 while in flight), whose it is.
 SLOT = struct.Struct('<dd8s')
 _ANSWERED_AT = 8  # offset of the answer time in a slot
+HEAD = struct.Struct('<Q')  # the file starts with the index of the slot to look at first
 # (pid, path) -> (descriptor, lock for the process's threads): opened once per process; a forked child opens its own,
 # since an flock belongs to an open file, which a child would share with its parent.
 _OPEN_FILES = {}
@@ -49,13 +50,14 @@ class RateLimiter:
     records the answer time), its answer time after. The slot of a crashed worker counts for at most
     ``max_flight`` seconds. ``margin`` adds a little more room on top.
 
-    Cost per call: one lock round trip, one read of N slots and one slot written in place by :meth:`acquire`;
+    Cost per call: one lock round trip, one read, one slot and the head written in place by :meth:`acquire`;
     one slot field written by :meth:`release`, without the lock (the slot is the caller's until the call ends,
     well before anyone may take it again). Threads of one process take turns in memory first, since an
     ``flock`` on one open file does not exclude them from each other.
 
-    The file is shared with every other process of the user, so what it holds is untrusted: a slot whose times
-    are not finite numbers counts as free, and times in the future are written back as now, so that no slot
+    The file is shared with every other process of the user, so what it holds is untrusted: a file of another
+    size starts afresh, a slot whose times are not finite numbers counts as free, and times in the future are
+    written back as now, so that no slot
     delays a call by more than one window, or ``max_flight`` while in flight. A path that cannot be used makes
     the limiter step aside for that call, with a warning (``warn``).
     """
@@ -97,7 +99,7 @@ class RateLimiter:
         if slot is None:
             return
         index, token, fd = slot
-        offset = index * SLOT.size
+        offset = HEAD.size + index * SLOT.size
         try:
             if os.pread(fd, SLOT.size, offset)[16:] == token:
                 os.pwrite(fd, struct.pack('<d', self._clock()), offset + _ANSWERED_AT)
@@ -105,45 +107,47 @@ class RateLimiter:
             pass  # the slot counts as in flight for max_flight at most
 
     def _take(self, fd, token):
-        """A slot ``(index, token, fd)``, or the seconds to wait for one, or None if the lock stayed held."""
+        """A slot ``(index, token, fd)``, or the seconds to wait for one, or None if the lock stayed held.
+
+        Slots are taken in turn from the head, which usually holds the call that left the window first, so a slot
+        is found after one or two looks; all N are read only when every one is in the window (a wait follows).
+        """
         if not self._lock(fd):
             return None
         try:
-            size = SLOT.size * self.count
+            size = HEAD.size + SLOT.size * self.count
             raw = os.pread(fd, size + 1, 0)
+            if len(raw) != size:  # new, torn, foreign or of another shape: start afresh
+                raw = bytes(size)
+                os.pwrite(fd, raw, 0)
+                os.ftruncate(fd, size)
             now = self._clock()
-            slots, repaired = self._read(raw, size, now)
-            if repaired:
-                os.pwrite(fd, b''.join(SLOT.pack(*s) for s in slots), 0)
-                if len(raw) > size:
-                    os.ftruncate(fd, size)
-            times = [self._counted_at(started, answered, now) for started, answered, _owner in slots]
-            index = min(range(self.count), key=times.__getitem__)
-            if times[index] > now - self.span:
-                return times[index] + self.span - now
-            os.pwrite(fd, SLOT.pack(now, 0.0, token), index * SLOT.size)
-            return (index, token, fd)
+            head = HEAD.unpack_from(raw, 0)[0] % self.count
+            soonest = None
+            for step in range(self.count):
+                index = (head + step) % self.count
+                offset = HEAD.size + index * SLOT.size
+                started, answered, owner = SLOT.unpack_from(raw, offset)
+                if not (math.isfinite(started) and math.isfinite(answered) and started <= now and answered <= now):
+                    started, answered = self._repair(fd, offset, started, answered, owner, now)
+                counted_at = answered or (min(now, started + self.max_flight) if started else 0.0)
+                if counted_at <= now - self.span:
+                    os.pwrite(fd, SLOT.pack(now, 0.0, token), offset)
+                    os.pwrite(fd, HEAD.pack((index + 1) % self.count), 0)
+                    return (index, token, fd)
+                soonest = counted_at if soonest is None else min(soonest, counted_at)
+            return soonest + self.span - now
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
-    def _read(self, raw, size, now):
-        """The slots of ``raw``, made safe; and whether any had to be repaired."""
-        if len(raw) != size:
-            return [(0.0, 0.0, b'\0' * 8)] * self.count, True
-        slots, repaired = [], False
-        for started, answered, owner in SLOT.iter_unpack(raw):
-            if not (math.isfinite(started) and math.isfinite(answered)):
-                started, answered, repaired = 0.0, 0.0, True
-            if started > now or answered > now:
-                started, answered, repaired = min(started, now), min(answered, now) if answered else 0.0, True
-            slots.append((started, answered, owner))
-        return slots, repaired
-
-    def _counted_at(self, started, answered, now):
-        """When the service may have counted the call of a slot: its answer time, or now while in flight."""
-        if answered:
-            return answered
-        return min(now, started + self.max_flight) if started else 0.0
+    @staticmethod
+    def _repair(fd, offset, started, answered, owner, now):
+        """A slot whose times are not finite counts as free; times in the future count (and are written) as now."""
+        if not (math.isfinite(started) and math.isfinite(answered)):
+            started, answered = 0.0, 0.0
+        started, answered = min(started, now), min(answered, now)
+        os.pwrite(fd, SLOT.pack(started, answered, owner), offset)
+        return started, answered
 
     def _lock(self, fd):
         deadline = time.monotonic() + LOCK_WAIT

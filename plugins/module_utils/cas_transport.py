@@ -1,10 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP for the CAS client, on ``requests``: the only file that imports it.
+"""HTTP for the CAS client: the only file that imports ``requests`` and ``urllib3``.
 
-It is imported lazily by the client, so a plugin that answers from the cache
-never pays for importing ``requests``.
+Requests go out through urllib3's connection pools directly: the signed URL and headers are sent exactly as
+signed, without ``requests.Session``'s per-call preparation (hooks, cookies, adapters), which costs more than
+the rest of a call. ``requests`` still answers the questions it answers best: which proxy the environment
+names for a URL (``HTTPS_PROXY``, ``NO_PROXY``, ...) and where the default CA bundle is.
+
+It is imported lazily by the client, so a plugin that answers from the cache never pays for importing it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,10 +21,11 @@ import time
 import traceback
 import warnings
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasMissingLibrary, CasTransportError, CasResponseError
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
+    CasConfigError, CasMissingLibrary, CasResponseError, CasTransportError)
 
 try:
-    import requests
+    import requests.utils
     import urllib3
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     HAS_REQUESTS = True
@@ -71,12 +76,17 @@ class _Exchange:
 
 
 class _Watchdog:
-    """One daemon thread per process that cuts the exchanges whose deadline has passed."""
+    """One daemon thread per process that cuts the exchanges whose deadline has passed.
+
+    It is woken only when an exchange's deadline comes before its next planned wake-up: calls that follow each
+    other (each deadline later than the last) cost it no wake-up, so no thread switch, at all.
+    """
 
     def __init__(self):
         self._cond = threading.Condition()
         self._exchanges = set()
         self._thread = None
+        self._wake_at = float('inf')
 
     def watch(self, exchange):
         with self._cond:
@@ -84,7 +94,9 @@ class _Watchdog:
                 self._thread = threading.Thread(target=self._run, name='seed.alicloud_cas deadline', daemon=True)
                 self._thread.start()
             self._exchanges.add(exchange)
-            self._cond.notify()
+            if exchange.deadline < self._wake_at:
+                self._wake_at = exchange.deadline
+                self._cond.notify()
 
     def unwatch(self, exchange):
         with self._cond:
@@ -97,8 +109,8 @@ class _Watchdog:
                 for exchange in [e for e in self._exchanges if e.deadline <= now]:
                     self._exchanges.discard(exchange)
                     exchange.cut()
-                upcoming = min((e.deadline for e in self._exchanges), default=None)
-                self._cond.wait(None if upcoming is None else max(upcoming - now, 0.001))
+                self._wake_at = min((e.deadline for e in self._exchanges), default=float('inf'))
+                self._cond.wait(None if self._wake_at == float('inf') else max(self._wake_at - now, 0.001))
 
 
 _WATCHDOG = _Watchdog()
@@ -132,48 +144,49 @@ def _noting_connection(pool_class):
 if HAS_REQUESTS:
     _POOL_CLASSES = {'http': _noting_connection(HTTPConnectionPool), 'https': _noting_connection(HTTPSConnectionPool)}
 
-    class _DeadlineAdapter(requests.adapters.HTTPAdapter):
-        """An adapter whose pools (direct or through an HTTP proxy) note their connections on the exchange."""
 
-        def init_poolmanager(self, *args, **kwargs):
-            super(_DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = _POOL_CLASSES
-
-        def proxy_manager_for(self, proxy, **proxy_kwargs):
-            manager = super(_DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
-            if manager.pool_classes_by_scheme.get('https') is HTTPSConnectionPool:  # not SOCKS: its own pools
-                manager.pool_classes_by_scheme = _POOL_CLASSES
-            return manager
+def _pool_manager(base_url, verify):
+    """A urllib3 pool manager for ``base_url``: through the proxy the environment names for it, if any."""
+    if verify is True:
+        verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or \
+            requests.utils.DEFAULT_CA_BUNDLE_PATH
+    tls = dict(cert_reqs='CERT_REQUIRED', ca_certs=verify) if verify else dict(cert_reqs='CERT_NONE')
+    proxy = requests.utils.select_proxy(base_url, requests.utils.get_environ_proxies(base_url)) if base_url else None
+    if not proxy:
+        manager = urllib3.PoolManager(**tls)
+    elif proxy.lower().startswith('socks'):
+        from urllib3.contrib.socks import SOCKSProxyManager  # needs PySocks, as requests does for SOCKS
+        username, password = requests.utils.get_auth_from_url(proxy)
+        return SOCKSProxyManager(proxy, username=username or None, password=password or None, **tls)
+    else:
+        username, password = requests.utils.get_auth_from_url(proxy)
+        headers = urllib3.make_headers(proxy_basic_auth='%s:%s' % (username, password)) if username else None
+        manager = urllib3.ProxyManager(proxy, proxy_headers=headers, **tls)
+    manager.pool_classes_by_scheme = _POOL_CLASSES
+    return manager
 
 
 class RequestsTransport:
     """Sends one signed request; maps every failure to a Cas*Error without secrets.
 
     Each exchange (connect, send, read the whole answer) ends within ``timeout`` seconds, or by ``deadline``
-    (a ``time.monotonic()`` value) when that comes first.
+    (a ``time.monotonic()`` value) when that comes first. The environment (proxies, CA bundle variables) is
+    read once, when the transport is made.
     """
 
     def __init__(self, verify=True, timeout=10.0, max_body=MAX_BODY_BYTES, base_url=None):
         if not HAS_REQUESTS:
             raise CasMissingLibrary('requests', REQUESTS_IMPORT_ERROR)
-        self.session = requests.Session()
-        adapter = _DeadlineAdapter()
-        self.session.mount('https://', adapter)
-        self.session.mount('http://', adapter)
-        # Read the environment (proxies, NO_PROXY, CA bundle variables) once per client instead of on every
-        # request: requests would otherwise scan os.environ and stat ~/.netrc each time.
-        self.session.trust_env = False
-        if base_url:
-            self.session.proxies = requests.utils.get_environ_proxies(base_url)
-        if verify is True:
-            verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
-        # A custom session must carry verify itself (community.hashi_vault#461).
-        self.session.verify = verify
+        try:
+            self.pool = _pool_manager(base_url, verify)
+        except ImportError:
+            raise CasConfigError('The environment names a SOCKS proxy for %s, which needs the Python library PySocks '
+                                 '(pip install requests[socks]) or no proxy (NO_PROXY).' % base_url) from None
         self.timeout = timeout
         self.max_body = max_body
 
     def close(self):
-        self.session.close()
+        self.pool.clear()
 
     def request(self, method, url, headers, host, data=b'', deadline=None):
         now = time.monotonic()
@@ -194,17 +207,14 @@ class RequestsTransport:
             with warnings.catch_warnings():
                 # validate_certs=false is reported once by the caller, not by urllib3 on every request.
                 warnings.simplefilter('ignore', urllib3.exceptions.InsecureRequestWarning)
-                # Prepared by hand and sent with Session.send: the URL and headers go out exactly as signed,
-                # without Session.request's per-call merging of environment settings.
-                prepared = requests.PreparedRequest()
-                prepared.prepare(method=method, url=url, headers=headers, data=data)
-                response = self.session.send(prepared, timeout=(remaining, remaining), stream=True,
-                                             allow_redirects=False)
+                response = self.pool.urlopen(method, url, body=data, headers=headers, retries=False, redirect=False,
+                                             preload_content=False, decode_content=True,
+                                             timeout=urllib3.Timeout(connect=remaining, read=remaining))
                 try:
                     body = self._read_body(response, host, exchange)
                 finally:
-                    response.close()
-        except requests.exceptions.SSLError as exc:
+                    response.release_conn()
+        except urllib3.exceptions.SSLError as exc:
             if exchange.expired:
                 raise self._expired(host) from None
             error = CasTransportError(
@@ -213,18 +223,18 @@ class RequestsTransport:
                 % (host, _reason(exc)))
             error.retryable = False
             raise error from None
-        except requests.exceptions.Timeout:
-            raise self._expired(host) from None
-        except requests.exceptions.ConnectionError as exc:
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError) as exc:
+            # Before TimeoutError: urllib3 makes NewConnectionError (refused, no such host) a ConnectTimeoutError.
             if exchange.expired:
                 raise self._expired(host) from None
             raise CasTransportError('Could not connect to %s (%s)' % (host, _reason(exc))) from None
-        except requests.exceptions.RequestException as exc:
+        except urllib3.exceptions.TimeoutError:
+            raise self._expired(host) from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             if exchange.expired:
                 raise self._expired(host) from None
             raise CasTransportError('The request to %s failed (%s)' % (host, _reason(exc))) from None
-        headers = dict((k.lower(), v) for k, v in response.headers.items())
-        return HttpResponse(response.status_code, headers, body)
+        return HttpResponse(response.status, dict((k.lower(), v) for k, v in response.headers.items()), body)
 
     def _expired(self, host):
         return CasTransportError('No complete answer from %s within timeout=%s seconds' % (host, self.timeout))
@@ -233,14 +243,14 @@ class RequestsTransport:
         """The whole body, bounded in size; a failure in the middle of it is a (retryable) transport error."""
         try:
             # One bounded read: an endpoint that streams far more than the API returns is cut off, not buffered.
-            body = response.raw.read(self.max_body + 1, decode_content=True) or b''
+            body = response.read(self.max_body + 1) or b''
         except urllib3.exceptions.DecodeError:
             if exchange.expired:
                 raise self._expired(host) from None
             raise CasResponseError('The answer from %s says it is compressed (Content-Encoding %s) but cannot be '
                                    'decompressed: check endpoint and any proxy in between'
                                    % (host, response.headers.get('content-encoding', '?')),
-                                   http_status=response.status_code,
+                                   http_status=response.status,
                                    request_id=response.headers.get('x-acs-request-id')) from None
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             # A reset, a timeout, a body shorter than its Content-Length, a broken chunked encoding: the network
@@ -253,7 +263,7 @@ class RequestsTransport:
         if len(body) > self.max_body:
             raise CasResponseError('The answer from the endpoint is larger than %d MiB, far more than '
                                    'GetCAInstanceStatus returns: check endpoint' % (self.max_body // (1024 * 1024)),
-                                   http_status=response.status_code,
+                                   http_status=response.status,
                                    request_id=response.headers.get('x-acs-request-id'))
         return body
 

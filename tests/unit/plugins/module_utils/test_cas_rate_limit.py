@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_rate_limit
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_files import FileLock
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import SLOT, RateLimiter
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import HEAD, SLOT, RateLimiter
 
 FORK = multiprocessing.get_context('fork')
 
@@ -116,7 +116,7 @@ def test_the_file_never_grows(tmp_path):
     limiter = RateLimiter(str(tmp_path), 'AKID', 1000)
     for _i in range(3000):
         limiter.release(limiter.acquire())
-    assert os.path.getsize(limiter.path) == SLOT.size * 1000
+    assert os.path.getsize(limiter.path) == HEAD.size + SLOT.size * 1000
     assert sorted(os.listdir(str(tmp_path))) == [os.path.basename(limiter.path)]
 
 
@@ -127,7 +127,7 @@ def test_one_lock_round_trip_per_call(tmp_path, monkeypatch):
     limiter = RateLimiter(str(tmp_path), 'AKID', 1000)
     for _i in range(10):
         limiter.release(limiter.acquire())
-    # acquire: lock and unlock once; release: nothing.
+    # acquire: lock and unlock once; release: no lock at all.
     assert len(calls) == 20
 
 
@@ -139,13 +139,13 @@ def test_a_release_never_touches_a_slot_that_changed_hands(tmp_path):
     current = limiter.acquire()  # the stale holder's slot expired and was taken
     limiter.release(stale)
     with open(limiter.path, 'rb') as handle:
-        _started, answered, owner = SLOT.unpack(handle.read())
+        _started, answered, owner = SLOT.unpack(handle.read()[HEAD.size:])
     assert answered == 0.0 and owner == current[1]
 
 
 def _write_slots(limiter, slots):
     with open(limiter.path, 'wb') as handle:
-        handle.write(b''.join(SLOT.pack(*slot) for slot in slots))
+        handle.write(HEAD.pack(0) + b''.join(SLOT.pack(*slot) for slot in slots))
 
 
 @pytest.mark.parametrize('slots', [
@@ -163,10 +163,12 @@ def test_slots_from_the_future_or_not_finite_delay_nobody_beyond_a_window(tmp_pa
     # A slot stamped in the future counts from now: in flight for max_flight, answered for one window; never hours.
     assert sum(t.slept) <= 3.0 + 1.0 + 1e-6
     with open(limiter.path, 'rb') as handle:
-        assert all(started <= t.now and answered <= t.now for started, answered, _o in SLOT.iter_unpack(handle.read()))
+        slots = SLOT.iter_unpack(handle.read()[HEAD.size:])
+        assert all(started <= t.now and answered <= t.now for started, answered, _o in slots)
 
 
-@pytest.mark.parametrize('content', [b'', b'garbage', b'\0' * 7, b'\xff' * (SLOT.size * 3)])
+@pytest.mark.parametrize('content', [b'', b'garbage', b'\0' * 7, b'\xff' * (HEAD.size + SLOT.size * 3),
+                                     b'\xff' * (HEAD.size + SLOT.size * 2)])
 def test_a_file_of_the_wrong_size_or_content_is_started_afresh(tmp_path, content):
     t = FakeTime()
     limiter = RateLimiter(str(tmp_path), 'AKID', 2, clock=t.clock, sleep=t.sleep)
@@ -174,7 +176,7 @@ def test_a_file_of_the_wrong_size_or_content_is_started_afresh(tmp_path, content
         handle.write(content)
     limiter.release(limiter.acquire())
     limiter.release(limiter.acquire())
-    assert t.slept == [] and os.path.getsize(limiter.path) == SLOT.size * 2
+    assert t.slept == [] and os.path.getsize(limiter.path) == HEAD.size + SLOT.size * 2
 
 
 @pytest.mark.parametrize('damage', ['symlink', 'directory'])
