@@ -95,8 +95,8 @@ class CasClient:
         """
         transport = self._transports.get(base_url)
         if transport is None:
-            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
-            transport = self._transports[base_url] = RequestsTransport(
+            from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import HttpTransport
+            transport = self._transports[base_url] = HttpTransport(
                 verify=self.config.verify if verify is None else verify,
                 timeout=self.config.timeout if timeout is None else timeout, base_url=base_url if proxy else None)
         return transport

@@ -166,7 +166,7 @@ def _pool_manager(base_url, verify):
     return manager
 
 
-class RequestsTransport:
+class HttpTransport:
     """Sends one signed request; maps every failure to a Cas*Error without secrets.
 
     Each exchange (connect, send, read the whole answer) ends within ``timeout`` seconds, or by ``deadline``

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasResponseError, CasTransportError
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import RequestsTransport
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_transport import HttpTransport
 
 SERVER_CAP = 20.0
 BODY = b'{"RequestId":"R","InstanceStatusList":[]}'
@@ -115,7 +115,7 @@ def serve():
 
 
 def send(server, timeout=1.0, deadline=None):
-    transport = RequestsTransport(timeout=timeout)
+    transport = HttpTransport(timeout=timeout)
     try:
         return transport.request('POST', server.url + '/?InstanceId=x', {'host': 'h'}, '127.0.0.1', b'', deadline=deadline)
     finally:
