@@ -95,6 +95,10 @@ _raw:
 
 from ansible.utils.display import Display
 
+from ansible_collections.seed.alicloud_cas.plugins.plugin_utils import cas_bytecode
+
+cas_bytecode.install()  # before the collection's other imports: see cas_bytecode
+
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
     fetch_status, not_found_error, validate_identifier, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError

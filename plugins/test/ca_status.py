@@ -16,6 +16,10 @@ import inspect
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.seed.alicloud_cas.plugins.plugin_utils import cas_bytecode
+
+cas_bytecode.install()  # before the collection's other imports: see cas_bytecode
+
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import check_fact_dict, unmet_conditions
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import threshold as checked_threshold
