@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,8 +51,12 @@ def build_parser():
     parser.add_argument('--daemon', action='store_true',
                         help='serve in the background: print the URL (and ca_file), then "pid: N", and return at once; '
                              'stop it with SIGTERM or POST /_emulator/shutdown')
-    parser.add_argument('--parent-pid', type=int, metavar='PID',
+    parent = parser.add_mutually_exclusive_group()
+    parent.add_argument('--parent-pid', type=int, metavar='PID',
                         help='stop when process PID ends (the test run or playbook that needs the emulator)')
+    parent.add_argument('--parent-program', metavar='NAME',
+                        help='stop when the outermost ancestor process running program NAME (such as ansible-playbook '
+                             'or ansible-test) ends')
     parser.add_argument('--verbose', '-v', action='store_true', help='access log and diagnostics on stderr')
     parser.add_argument('--version', action='version', version='%(prog)s ' + __version__)
     return parser
@@ -74,6 +80,42 @@ def process_exists(pid):
     except PermissionError:
         return True
     return True
+
+
+def program_of(command_line):
+    """The program a command line runs: its first word's base name or, when that is an interpreter, the base name
+    of its first argument that is not an option (``/venv/bin/python /venv/bin/ansible-playbook site.yml`` runs
+    ansible-playbook)."""
+    words = [os.path.basename(word) for word in command_line.split()]
+    if words and re.match(r'^(python[0-9.]*|pypy[0-9.]*|sh|bash|env)$', words[0]):
+        arguments = [word for word in words[1:] if not word.startswith('-')]
+        return arguments[0] if arguments else words[0]
+    return words[0] if words else ''
+
+
+def process_table():
+    """``{pid: (ppid, command line)}`` of every process, from ``ps`` (POSIX)."""
+    output = subprocess.run(['ps', '-A', '-o', 'pid=,ppid=,args='], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, check=False).stdout
+    table = {}
+    for line in output.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+            table[int(parts[0])] = (int(parts[1]), parts[2] if len(parts) > 2 else '')
+    return table
+
+
+def ancestor_running(program, pid=None, table=None):
+    """The outermost ancestor of process ``pid`` (default: this one) that runs ``program``, or None."""
+    table = process_table() if table is None else table
+    pid = os.getpid() if pid is None else pid
+    found, seen = None, set()
+    while pid in table and pid not in seen and pid > 1:
+        seen.add(pid)
+        pid = table[pid][0]
+        if pid in table and program_of(table[pid][1]) == program:
+            found = pid
+    return found
 
 
 def daemonize():
@@ -120,6 +162,10 @@ def main(argv=None):
         fail('--sts-duration must be between 1 and %d seconds' % MAX_TESTING_DURATION)
     if args.parent_pid is not None and not process_exists(args.parent_pid):
         fail('--parent-pid %d: no such process' % args.parent_pid)
+    if args.parent_program is not None:
+        args.parent_pid = ancestor_running(args.parent_program)
+        if args.parent_pid is None:
+            fail('--parent-program %s: no ancestor process runs %s' % (args.parent_program, args.parent_program))
     try:
         extra_keys = [parse_access_key_arg(value) for value in args.access_key]
         fixtures = load_fixtures(args.fixtures, now_ms=int(time.time() * 1000), extra_keys=extra_keys)

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 DEFAULT_ACCOUNT_ID = '1000000000000001'
 OTHER_ACCOUNT_ID = '1000000000000002'
 
@@ -98,3 +101,14 @@ DEMO_CERTIFICATE_ISSUERS = {
 }
 # Issued by no instance: GetCAInstanceStatus answers an empty InstanceStatusList.
 UNKNOWN_CERTIFICATE_IDENTIFIER = 'deadbeefdeadbeefdeadbeefdeadbeef'
+
+
+def as_dict():
+    """Every constant above by its name (tuples as lists): what ``python -m emulator.demo`` prints as JSON."""
+    return dict((name, list(value) if isinstance(value, tuple) else value)
+                for name, value in globals().items() if name.isupper() and not name.startswith('_'))
+
+
+if __name__ == '__main__':
+    json.dump(as_dict(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write('\n')

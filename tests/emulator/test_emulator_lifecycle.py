@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Lifecycle options for test runs: --daemon, --parent-pid, POST /_emulator/shutdown, and the version it reports."""
+"""Lifecycle options for test runs: --daemon, --parent-pid, --parent-program, POST /_emulator/shutdown, and the version it
+reports."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 import pytest
 
 import emulator
+from emulator import __main__ as emulator_main
 from emulator.testing import COLLECTION_ROOT, start_emulator
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -138,3 +141,61 @@ def test_version_is_the_collection_version(tmp_path):
     assert emulator.collection_version(str(tmp_path)) == '2.0.0'
     (tmp_path / 'galaxy.yml').unlink()
     assert emulator.collection_version(str(tmp_path)) == 'unknown'
+
+
+@pytest.mark.parametrize('command_line, program', [
+    ('/venv/bin/python /tmp/ansible-test-x1-bin/ansible-playbook site.yml -i inventory', 'ansible-playbook'),
+    ('/venv/bin/python3.13 /venv/bin/ansible-test integration --local', 'ansible-test'),
+    ('/usr/bin/ansible-playbook site.yml', 'ansible-playbook'),
+    ('/bin/sh -c /venv/bin/python && sleep 0', 'python'),
+    ('sleep 30', 'sleep'),
+    ('', ''),
+])
+def test_program_of_a_command_line(command_line, program):
+    assert emulator_main.program_of(command_line) == program
+
+
+def test_ancestor_running_is_the_outermost_one():
+    # ansible-test -> ansible-playbook (main) -> ansible-playbook (forked worker) -> sh -> python (module) -> emulator
+    table = {
+        10: (1, 'bash'),
+        20: (10, '/venv/bin/python /venv/bin/ansible-test integration --local'),
+        30: (20, '/venv/bin/python /tmp/ansible-test-x-bin/ansible-playbook t.yml -i inventory'),
+        31: (30, '/venv/bin/python /tmp/ansible-test-x-bin/ansible-playbook t.yml -i inventory'),
+        40: (31, "/bin/sh -c '/venv/bin/python && sleep 0'"),
+        50: (40, '/venv/bin/python'),
+        60: (50, '/venv/bin/python -m emulator --daemon --parent-program ansible-test'),
+    }
+    assert emulator_main.ancestor_running('ansible-playbook', 60, table) == 30
+    assert emulator_main.ancestor_running('ansible-test', 60, table) == 20
+    assert emulator_main.ancestor_running('ansible-inventory', 60, table) is None
+    table[10] = (10, 'loop')  # a cycle ends the walk
+    assert emulator_main.ancestor_running('ansible-test', 60, table) == 20
+
+
+def test_parent_program_stops_the_emulator_with_that_program():
+    # A program named "ansible-playbook" (a copy of sleep-like Python) that starts the emulator and then waits.
+    with tempfile.TemporaryDirectory() as directory:
+        script = os.path.join(directory, 'ansible-playbook')
+        with open(script, 'w', encoding='utf-8') as handle:
+            handle.write('import subprocess, sys\n'
+                         'out = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--daemon", "--parent-program",'
+                         ' "ansible-playbook"], stdout=subprocess.PIPE, text=True, check=True).stdout\n'
+                         'print(out, flush=True)\n'
+                         'sys.stdin.read()\n')
+        process = subprocess.Popen([sys.executable, script], cwd=COLLECTION_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            url, pid_line = process.stdout.readline().strip(), process.stdout.readline().strip()
+            pid = int(pid_line.split()[1])
+            assert _health(url) == {'ok': True}
+        finally:
+            process.stdin.close()
+            process.wait(10)
+        assert _gone(pid)
+
+
+def test_parent_program_not_among_the_ancestors_is_a_startup_error():
+    result = _run('--parent-program', 'no-such-program')
+    assert result.returncode == 2 and result.stdout == ''
+    assert result.stderr == 'emulator: error: --parent-program no-such-program: no ancestor process runs no-such-program\n'
+    assert _run('--parent-program', 'x', '--parent-pid', '1').returncode == 2  # one or the other
