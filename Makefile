@@ -7,7 +7,8 @@
 #   make lint         ansible-lint (production profile), antsibull-changelog lint, antsibull-docs lint, and
 #                     docs/plugins/ up to date with the plugins (lint-plugin-docs)
 #   make plugin-docs  regenerate docs/plugins/ with antsibull-docs after changing a plugin's documentation
-#   make matrix       unit and integration tests again on the oldest and the newest supported ansible-core,
+#   make integration  ansible-test integration (tests/integration/targets) and the pytest integration tests
+#   make matrix       integration targets, unit and integration tests again on the oldest and the newest ansible-core,
 #                     2.16 (Python 3.11) and 2.21 (Python 3.13); MATRIX="2.17 2.18" or MATRIX=all for others
 #   make ee           an execution environment built with ansible-builder gets requests and jmespath
 #   make bench        API calls and wall time at scale (see docs/performance.md)
@@ -137,8 +138,23 @@ test-parts:
 unit: venv link
 	cd $(ROOT) && $(PYTEST) -q tests/unit tests/emulator
 
+# ansible-test integration runs the targets of tests/integration/targets from the collection at its ansible_collections
+# path ($(COLL), the link made by `make link`): ansible-test resolves its working directory, so the path is named by
+# ANSIBLE_TEST_CONTENT_ROOT (the variable ansible-test sets itself when it delegates). --local: the venv's own Python
+# and packages (ansible-test --venv or --docker would need the requirements fetched or a container runtime); HOME
+# apart, so that the user's ~/.aliyun and result cache take no part. The targets share one emulator, started by the
+# first (setup_emulator, with the role seed.alicloud_cas.emulator) and stopped when ansible-test ends.
+# $(call RUN_TARGETS,<venv bin directory>)
+RUN_TARGETS = mkdir -p $(ROOT)/build/integration-home && cd $(COLL) && HOME=$(ROOT)/build/integration-home \
+	ANSIBLE_TEST_CONTENT_ROOT=$(COLL) $(1)/ansible-test integration --local --color no \
+	--python $$($(1)/python -c "import sys; print(\"%d.%d\" % sys.version_info[:2])")
+
+# The targets, then the pytest tests that count API calls, read output at -vvvv or install the tarball; both run
+# even when one fails.
 integration: venv link
-	cd $(ROOT) && $(ONE_AT_A_TIME) $(PYTEST) -q tests/integration
+	@cd $(ROOT) && $(ONE_AT_A_TIME) sh -c 'status=0; \
+		echo "+ ansible-test integration (tests/integration/targets)"; ($(call RUN_TARGETS,$(BIN))) || status=1; \
+		echo "+ pytest tests/integration"; $(PYTEST) -q tests/integration || status=1; exit $$status'
 
 # ansible-test sanity (tools/run_sanity.py; tests/config.yml, tests/sanity/ignore-X.Y.txt, all empty):
 # - ansible-core 2.19 (.venv): every test, on Python 3.11;
@@ -159,8 +175,9 @@ sanity: venv link $(SANITY_STAMPS)
 ee: venv tools
 	cd $(ROOT) && ANSIBLE_BUILDER=$(TOOLS_BIN)/ansible-builder $(PYTEST) -q tests/ecosystem
 
-# The tests that run ansible-core, on every release in MATRIX (each in its own venv), one after the other.
-# tests/emulator is left out: the emulator imports nothing of Ansible.
+# The tests that run ansible-core, on every release in MATRIX (each in its own venv), one after the other: the
+# integration targets with that release's ansible-test, then the pytest tests. tests/emulator is left out: the
+# emulator imports nothing of Ansible.
 MATRIX_TESTS := tests/unit tests/integration
 
 matrix: link $(MATRIX_STAMPS)
@@ -169,8 +186,9 @@ matrix: link $(MATRIX_STAMPS)
 		py=$(VENVS)/core-$$v/bin/python; \
 		version=$$($$py -c 'import ansible.release; print(ansible.release.__version__)'); \
 		python=$$($$py -c 'import platform; print(platform.python_version())'); \
-		echo "+ ansible-core $$version on Python $$python: unit and integration tests"; \
+		echo "+ ansible-core $$version on Python $$python: integration targets, unit and integration tests"; \
 		case "$$version" in "$$v".*) ;; *) echo "make matrix: expected ansible-core $$v, found $$version"; status=1; continue;; esac; \
+		(cd $(ROOT) && $(ONE_AT_A_TIME) sh -c '$(call RUN_TARGETS,$(VENVS)/core-'"$$v"'/bin)') || status=1; \
 		(cd $(ROOT) && $(ONE_AT_A_TIME) $$py -m pytest -p no:cacheprovider -q $(MATRIX_TESTS)) || status=1; \
 	done; \
 	exit $$status

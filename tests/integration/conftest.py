@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run real ansible-playbook processes against the emulator.
 
-Each playbook asserts its own expectations (``ansible.builtin.assert``); the
-tests here check the exit code and what only the outside can see: emulator
-counters, output at high verbosity, files written.
+Most integration tests are ansible-test targets (tests/integration/targets, ``make integration``). The tests
+here check what only the outside can see: emulator counters with a cache of their own, output at high
+verbosity, files written. ``runner.target(name)`` runs a target's tasks against the test's emulator, so that
+a test adds such checks to a target without repeating its tasks.
 """
 
 import json
@@ -15,11 +16,13 @@ import sys
 
 import pytest
 
+from emulator import demo
 from emulator.testing import start_emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
+TARGETS = os.path.join(HERE, 'targets')
 BIN = os.path.dirname(sys.executable)
 
 
@@ -81,6 +84,18 @@ class Runner:
                os.path.join(PLAYBOOKS, name), '-e', '@' + str(vars_file)] + list(args)
         return subprocess.run(cmd, env=self.env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, timeout=600, cwd=str(self.tmp), check=False)
+
+    def target(self, name, extra_vars=None, env=None, args=(), inventory=None):
+        """The tasks of the ansible-test target ``name`` against this emulator: its setup_emulator dependency
+        takes the emulator from the extra vars instead of starting one."""
+        play = self.tmp / ('target-%s.yml' % name)
+        play.write_text(json.dumps([{'name': 'Target %s' % name, 'hosts': 'all', 'gather_facts': False, 'roles': [name]}]))
+        evars = {'emulator_url': self.emu.url, 'emulator_access_key_id': DEMO_ACCESS_KEY_ID,
+                 'emulator_access_key_secret': DEMO_ACCESS_KEY_SECRET, 'emulator_demo': demo.as_dict(),
+                 'output_dir': str(self.tmp / 'output_dir')}
+        evars.update(extra_vars or {})
+        (self.tmp / 'output_dir').mkdir(exist_ok=True)
+        return self.playbook(str(play), evars, dict({'ANSIBLE_ROLES_PATH': TARGETS}, **(env or {})), args, inventory)
 
     def inventory(self, sources, args=('--list',), env=None):
         """``ansible-inventory`` over ``sources`` (paths); returns the completed process."""

@@ -1,29 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Modules and the lookup, through ansible-playbook, against the emulator."""
+"""What the ansible-test targets of the modules and the lookup cannot see: API calls counted, warnings printed.
+
+The behaviour itself is checked by the targets (tests/integration/targets); these tests run some of them again,
+each with an emulator and a result cache of its own, and look at them from outside.
+"""
 
 from conftest import assert_ok
 from emulator.testing import DEMO_CERTIFICATES, UNKNOWN_CERTIFICATE_IDENTIFIER
 
 
-def test_info_module(runner):
-    assert_ok(runner.playbook('module_info.yml'))
-
-
-def test_lookup_and_jinja_tests(runner):
-    result = runner.playbook('lookup_and_tests.yml')
+def test_lookup_warns_about_unknown_instances_with_on_missing_warn(runner):
+    result = runner.target('lookup_ca_instance_status')
     assert_ok(result)
     assert 'CA instance not found: cas-member-gone' in result.stdout  # the on_missing=warn warning
-
-
-def test_facts_module_and_fact_gathering(runner):
-    result = runner.playbook('facts.yml', env={'ANSIBLE_FACTS_MODULES': 'seed.alicloud_cas.ca_instance_facts'})
-    assert_ok(result)
-
-
-def test_bad_input_table(runner):
-    assert_ok(runner.playbook('bad_input.yml'))
 
 
 def test_facts_gathered_once_apply_to_every_host(runner):
@@ -35,10 +26,8 @@ def test_facts_gathered_once_apply_to_every_host(runner):
     assert runner.emu.counters()['calls_by_action'] == {'GetCAInstanceStatus': 1}
 
 
-def test_certificate_identifiers_lead_to_their_issuers(runner):
-    result = runner.playbook('identifier.yml', extra_vars={'certs': DEMO_CERTIFICATES,
-                                                           'unknown_cert': UNKNOWN_CERTIFICATE_IDENTIFIER})
-    assert_ok(result)
+def test_certificate_identifiers_are_asked_once_per_certificate(runner):
+    assert_ok(runner.target('identifier'))
     by_identifier = runner.emu.counters()['calls_by_identifier']
     # One call per certificate and cache TTL, whichever plugin asked and however often.
     assert by_identifier[DEMO_CERTIFICATES['server-healthy']] == 1
