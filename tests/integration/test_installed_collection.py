@@ -1,12 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The built tarball installs and runs the demo from the installed collection, not the source tree."""
+"""The built tarball installs, and its emulator runs from the installed collection (not the source tree) the two
+documented ways: the role seed.alicloud_cas.emulator in a playbook, and ``python -m
+ansible_collections.seed.alicloud_cas.emulator.run`` with the collections path on PYTHONPATH."""
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
+import time
 
 from conftest import BIN, ROOT
 
@@ -37,9 +41,59 @@ def test_build_install_and_run_demo_from_the_tarball(tmp_path):
     assert installed.returncode == 0, installed.stdout
     home = collections / 'ansible_collections' / 'seed' / 'alicloud_cas'
     env['ANSIBLE_COLLECTIONS_PATH'] = str(collections)
-    demo = run([sys.executable, '-m', 'emulator.run', '--', os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,',
-                '-c', 'local', 'examples/demo_gate.yml'], env, str(home))
+    elsewhere = tmp_path / 'work'
+    elsewhere.mkdir()
+
+    # The role, as a user's test playbook would use it: the emulator of the installed collection, stopped with the run.
+    play = elsewhere / 'offline_test.yml'
+    play.write_text(ROLE_PLAY)
+    played = run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(play)], env, str(elsewhere))
+    assert played.returncode == 0, played.stdout[-4000:]
+    assert 'started from %s with pid' % home in played.stdout
+    pid = int(re.search(r'with pid (\d+)', played.stdout).group(1))
+    assert _stops(pid), 'the emulator outlived the playbook run'
+
+    # python -m, from anywhere, with the collections path on PYTHONPATH (a namespace package: no __init__.py above it).
+    env_m = dict(env, PYTHONPATH=str(collections))
+    version = run([sys.executable, '-m', 'ansible_collections.seed.alicloud_cas.emulator', '--version'], env_m, str(elsewhere))
+    assert version.returncode == 0 and version.stdout.split()[-1] == '1.0.0', version.stdout  # from MANIFEST.json
+    demo = run([sys.executable, '-m', 'ansible_collections.seed.alicloud_cas.emulator.run', '--', os.path.join(BIN, 'ansible-playbook'),
+                '-i', 'localhost,', '-c', 'local', str(home / 'examples' / 'demo_gate.yml')], env_m, str(elsewhere))
     assert demo.returncode == 0, demo.stdout[-4000:]
     assert 'Deployment stopped by the gate, as intended: CA gate failed: cas-member-demo-sub-nearly-full' in demo.stdout
     assert str(home) in subprocess.run([os.path.join(BIN, 'ansible-doc'), '-t', 'lookup', 'seed.alicloud_cas.ca_instance_status'],
                                        env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
+
+
+ROLE_PLAY = """
+- name: A user's offline test of a CA gate, with the collection's emulator
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - seed.alicloud_cas.emulator
+  tasks:
+    - name: Where it runs from
+      ansible.builtin.debug:
+        msg: "started from {{ lookup('ansible.builtin.pipe', 'readlink /proc/' ~ emulator_pid ~ '/cwd') }} with pid {{ emulator_pid }}"
+
+    - name: Gate on the CA behind a demo server certificate
+      seed.alicloud_cas.ca_instance_status_info:
+        endpoint: "{{ emulator_url }}"
+        access_key_id: "{{ emulator_access_key_id }}"
+        access_key_secret: "{{ emulator_access_key_secret }}"
+        identifier: "{{ emulator_demo.DEMO_CERTIFICATES['server-healthy'] }}"
+        require: {usable: true, min_days_valid: 30}
+"""
+
+
+def _stops(pid, within=10.0):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
+                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
