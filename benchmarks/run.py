@@ -1,18 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmarks: API calls, throttled calls and wall time, side by side (make bench).
+"""Benchmarks: API calls, throttled calls, wall and CPU time, side by side (make bench).
 
-Scenarios, all against the emulator at its default 10 requests per second:
+Everything against the emulator, in one run:
 
-1. Plays over many hosts (forks 20): a no-API baseline; this collection's lookup with its shared
-   cache; the same with the cache off (the naive one-call-per-host plugin); a naive lookup on the
-   official SDK.
-2. Client cost per call: this collection's client against the official SDK client, same emulator,
-   same run, cache and rate limit off (the emulator's limit raised).
-3. Module cold start: this collection's module against ansible.builtin.ping, per host.
+1. Client cost per call: this collection's client without and with its rate limiter, and the official SDK's
+   client; same emulator, sequential, keep-alive, cache off, the emulator's limit raised, medians of rounds.
+2. One lookup with 1,000 instance IDs (cache off, rate limit raised) against 1,000 official SDK calls.
+3. Cached plays: 200 and 1,000 hosts asking the lookup about one CA, against the same play with the builtin
+   lookup ansible.builtin.env (no API), with probe lookups that split the per-host cost between Ansible and
+   the collection.
+4. The inventory plugin: thousands of hosts whose certificates come from a few CAs, cold and with a warm
+   inventory cache, against a play that asks the lookup on every host.
+5. Plays at the service's limit (10 requests/s): the naive approaches (cache off, official SDK) and many CAs.
+6. Module cold start against ansible.builtin.ping.
 
-Prints tables; `--quick` runs smaller plays. Nothing here is a pass/fail test.
+Prints tables; `--quick` runs smaller plays; `--only` one part. Nothing here is a pass/fail test.
 """
 
 import argparse
@@ -40,7 +44,7 @@ CAS = ['cas-member-demo-root', 'cas-member-demo-sub-nearly-full', 'cas-member-de
 def many_cas_fixtures(count):
     """Fixtures with ``count`` usable instances, for the many-CA scenario."""
     instances = [{'InstanceId': 'cas-member-bench-%03d' % i, 'Status': 'USED', 'Type': 'SUB_ROOT',
-                  'CertTotalCount': 100, 'CertIssuedCount': i, 'BeforeTime': '-10d', 'AfterTime': '+300d',
+                  'CertTotalCount': 100, 'CertIssuedCount': i % 100, 'BeforeTime': '-10d', 'AfterTime': '+300d',
                   'UseExpireTime': '+300d', 'Identifier': '%032x' % i} for i in range(count)]
     return {'access_keys': [{'id': DEMO_ACCESS_KEY_ID, 'secret': DEMO_ACCESS_KEY_SECRET}], 'instances': instances,
             'roles': [{'arn': DEMO_ROLE_ARN, 'max_session_duration': 3600,
@@ -56,7 +60,8 @@ description: [The cost of loading a collection lookup in a worker, without calli
 author: [seed.alicloud_cas contributors (@seed)]
 options:
   _terms: {description: CA instance IDs., required: true, type: list, elements: str}
-extends_documentation_fragment: [seed.alicloud_cas.connection, seed.alicloud_cas.connection.plugins]
+extends_documentation_fragment: [seed.alicloud_cas.connection, seed.alicloud_cas.connection.plugins,
+                                 seed.alicloud_cas.connection.variables]
 '''
 from ansible.plugins.lookup import LookupBase
 %(imports)s
@@ -78,12 +83,29 @@ def write_probe_collection(workdir):
     root = os.path.join(workdir, 'probe')
     plugins = os.path.join(root, 'ansible_collections', 'benchprobe', 'noapi', 'plugins', 'lookup')
     os.makedirs(plugins)
-    imports = ('from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_lookup import CasLookupBase  # noqa\n'
+    imports = ('from ansible_collections.seed.alicloud_cas.plugins.plugin_utils import cas_bytecode\n'
+               'cas_bytecode.install()\n'
+               'from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_lookup import CasLookupBase  # noqa\n'
                'from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_cache, cas_client  # noqa\n')
     for name, code in (('docs_only', ''), ('docs_and_code', imports)):
         with open(os.path.join(plugins, name + '.py'), 'w') as handle:
             handle.write(PROBE_LOOKUP % {'name': name, 'imports': code})
     return root
+
+
+def bench_environment(workdir, cache_dir, emu):
+    """The environment of a benchmarked ansible command: isolated, with this collection and the probes."""
+    # PYTHONDONTWRITEBYTECODE (set on some CI images) would make every worker compile the collection from source;
+    # a normal installation keeps bytecode, so the benchmark does too.
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_')) and k != 'PYTHONDONTWRITEBYTECODE')
+    probe = os.path.join(workdir, 'probe')
+    env.update({'ANSIBLE_COLLECTIONS_PATH': os.pathsep.join([os.path.join(ROOT, 'build'), probe]),
+                'ALICLOUD_CAS_CACHE_DIR': cache_dir, 'ALIBABA_CLOUD_STS_ENDPOINT': emu.url,
+                'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOST_KEY_CHECKING': 'false',
+                'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'), 'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+                'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.minimal', 'HOME': workdir})
+    return env
 
 
 def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='scale.yml', role_arn=''):
@@ -97,16 +119,7 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w') as handle:
         json.dump(evars, handle)
-    # PYTHONDONTWRITEBYTECODE (set on some CI images) would make every worker compile the collection from source;
-    # a normal installation keeps bytecode, so the benchmark does too.
-    env = dict((k, v) for k, v in os.environ.items()
-               if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_')) and k != 'PYTHONDONTWRITEBYTECODE')
-    probe = os.path.join(workdir, 'probe')
-    env.update({'ANSIBLE_COLLECTIONS_PATH': os.pathsep.join([os.path.join(ROOT, 'build'), probe]),
-                'ALICLOUD_CAS_CACHE_DIR': cache_dir, 'ALIBABA_CLOUD_STS_ENDPOINT': emu.url,
-                'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOST_KEY_CHECKING': 'false',
-                'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'), 'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-                'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.minimal', 'HOME': workdir})
+    env = bench_environment(workdir, cache_dir, emu)
     emu.reset()
     start = time.monotonic()
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, '--forks', str(forks),
@@ -140,8 +153,6 @@ def scale_scenarios(quick, workdir, variant_filter=None):
         cas = ['cas-member-bench-%03d' % i for i in range(ncas)] if fixtures else CAS[:ncas]
         with start_emulator(fixtures=fixtures, qps=10) as emu:
             variants = [('no-API lookup (baseline)', 'none', 30, ''),
-                        ('probe: collection lookup, docs only', 'benchprobe.noapi.docs_only', 30, ''),
-                        ('probe: collection lookup, docs + client code', 'benchprobe.noapi.docs_and_code', 30, ''),
                         ('seed.alicloud_cas, cache on (default)', 'seed.alicloud_cas.ca_instance_status', 30, ''),
                         ('seed.alicloud_cas, RAM role, cache on', 'seed.alicloud_cas.ca_instance_status', 30,
                          DEMO_ROLE_ARN),
@@ -157,36 +168,157 @@ def scale_scenarios(quick, workdir, variant_filter=None):
                 rows.append(('%d x %d' % (hosts, ncas), label, r['calls'], r['sts_calls'], r['throttled'],
                              r['failed_hosts'], '%.1f' % r['wall'], target))
                 print('  done: %d hosts x %d CAs, %s: %.1f s' % (hosts, ncas, label, r['wall']), file=sys.stderr)
-    table('Plays (forks 20, emulator limit 10 requests/s)',
+    table('Plays at the service limit (forks 20, emulator limit 10 requests/s)',
           ('hosts x CAs', 'variant', 'API calls', 'of which STS', 'throttled', 'hosts failed', 'wall s', 'target s'),
           rows)
 
 
-def client_cost(calls):
+def client_cost(calls, rounds=7):
+    import statistics
     from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import CasClient
     from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import ClientConfig
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_rate_limit import RateLimiter
     from alibabacloud_cas20200630.client import Client
     from alibabacloud_cas20200630 import models
     from alibabacloud_tea_openapi.models import Config
-    rows = []
+    shared = tempfile.mkdtemp(prefix='cas-bench-limiter-')
     with start_emulator(qps=100000) as emu:
-        ours = CasClient(ClientConfig(endpoint=emu.url, access_key_id=DEMO_ACCESS_KEY_ID,
-                                      access_key_secret=DEMO_ACCESS_KEY_SECRET, environ={}))
+        config = ClientConfig(endpoint=emu.url, access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret=DEMO_ACCESS_KEY_SECRET,
+                              environ={})
+        plain = CasClient(config)
+        limited = CasClient(config, shared_dir=shared)
+        # The limiter at work, at a rate these sequential calls never reach (a window of 10,000 slots): its cost, not
+        # its pacing.
+        limited.limiter_for(limited.identity)
+        limited._limiters[limited.identity] = RateLimiter(shared, limited.identity, 10000)  # pylint: disable=protected-access
         sdk = Client(Config(access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret=DEMO_ACCESS_KEY_SECRET,
                             endpoint=emu.host_port, protocol='http'))
         request = models.GetCAInstanceStatusRequest(instance_id='cas-member-demo-root')
-        for label, call in (('seed.alicloud_cas client', lambda: ours.get_ca_instance_status('cas-member-demo-root')),
-                            ('official SDK (alibabacloud-cas20200630)', lambda: sdk.get_cainstance_status(request))):
+        variants = [('seed.alicloud_cas client, no rate limiter', lambda: plain.get_ca_instance_status('cas-member-demo-root')),
+                    ('seed.alicloud_cas client, rate limiter', lambda: limited.get_ca_instance_status('cas-member-demo-root')),
+                    ('official SDK (alibabacloud-cas20200630)', lambda: sdk.get_cainstance_status(request))]
+        samples = dict((label, []) for label, _call in variants)
+        for _label, call in variants:
             call()  # warm up: connection and imports
+        emu.reset()
+        for _round in range(rounds):  # interleaved, so that a busy moment of the machine hits every variant
+            for label, call in variants:
+                wall0, cpu0 = time.perf_counter(), time.process_time()
+                for _call in range(calls):
+                    call()
+                samples[label].append((time.perf_counter() - wall0, time.process_time() - cpu0))
+        seen = emu.counters()['calls_by_action'].get('GetCAInstanceStatus')
+    sdk_wall = statistics.median(w for w, _c in samples[variants[-1][0]]) / calls
+    sdk_cpu = statistics.median(c for _w, c in samples[variants[-1][0]]) / calls
+    rows = []
+    for label, _call in variants:
+        wall = statistics.median(w for w, _c in samples[label]) / calls
+        cpu = statistics.median(c for _w, c in samples[label]) / calls
+        rows.append((label, '%.3f' % (1000 * wall), '%.3f' % (1000 * cpu), '%.2f' % (wall / sdk_wall), '%.2f' % (cpu / sdk_cpu)))
+    table('Client cost per call (%d rounds of %d sequential calls, medians; %d calls seen by the emulator)'
+          % (rounds, calls, seen), ('client', 'wall ms/call', 'CPU ms/call', 'wall vs SDK', 'CPU vs SDK'), rows)
+
+
+MANY_IDS = r'''
+import json, os, sys, time
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader, lookup_loader
+from ansible.template import Templar
+from alibabacloud_cas20200630.client import Client
+from alibabacloud_cas20200630 import models
+from alibabacloud_tea_openapi.models import Config
+url, host_port, key_id, secret, count = sys.argv[1:6]
+ids = ['cas-member-bench-%03d' % i for i in range(int(count))]
+init_plugin_loader()
+loader = DataLoader()
+variables = {'alicloud_cas_endpoint': url, 'alicloud_cas_access_key_id': key_id, 'alicloud_cas_access_key_secret': secret,
+             'alicloud_cas_cache_ttl': 0, 'alicloud_cas_rate_limit': 1000}
+lookup = lookup_loader.get('seed.alicloud_cas.ca_instance_status', loader=loader, templar=Templar(loader=loader))
+lookup.run(ids[:1], variables)  # warm up: imports, connection
+wall0, cpu0 = time.perf_counter(), time.process_time()
+assert len(lookup.run(ids, variables)) == len(ids)
+ours = [time.perf_counter() - wall0, time.process_time() - cpu0]
+sdk = Client(Config(access_key_id=key_id, access_key_secret=secret, endpoint=host_port, protocol='http'))
+sdk.get_cainstance_status(models.GetCAInstanceStatusRequest(instance_id=ids[0]))
+sys.stdout.write('READY\n'); sys.stdout.flush(); sys.stdin.readline()  # the caller resets the counters
+wall0, cpu0 = time.perf_counter(), time.process_time()
+for instance_id in ids:
+    sdk.get_cainstance_status(models.GetCAInstanceStatusRequest(instance_id=instance_id))
+print(json.dumps({'ours': ours, 'sdk': [time.perf_counter() - wall0, time.process_time() - cpu0]}))
+'''
+
+
+def many_ids_lookup(workdir, count):
+    """One lookup call with ``count`` instance IDs against ``count`` sequential official SDK calls (one process)."""
+    with start_emulator(fixtures=many_cas_fixtures(count), qps=100000) as emu:
+        env = bench_environment(workdir, tempfile.mkdtemp(dir=workdir, prefix='cache-'), emu)
+        emu.reset()
+        proc = subprocess.Popen([sys.executable, '-c', MANY_IDS, emu.url, emu.host_port, DEMO_ACCESS_KEY_ID,
+                                 DEMO_ACCESS_KEY_SECRET, str(count)], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == 'READY'
+        ours_calls = emu.counters()['calls_by_action'].get('GetCAInstanceStatus')
+        emu.reset()
+        out, _err = proc.communicate('go\n', timeout=600)
+        sdk_calls = emu.counters()['calls_by_action'].get('GetCAInstanceStatus')
+    times = json.loads(out.strip().splitlines()[-1])
+    rows = [('seed.alicloud_cas lookup, one call with %d IDs (8 threads, rate_limit 1000)' % count, ours_calls,
+             '%.2f' % times['ours'][0], '%.2f' % times['ours'][1], '%.2f' % (times['ours'][0] / times['sdk'][0])),
+            ('official SDK, %d sequential calls' % count, sdk_calls, '%.2f' % times['sdk'][0], '%.2f' % times['sdk'][1],
+             '1.00')]
+    table('%d instance IDs (emulator limit raised, cache off; API calls include one warm-up call each)' % count,
+          ('variant', 'API calls', 'wall s', 'CPU s', 'wall vs SDK'), rows)
+
+
+def cached_plays(quick, workdir):
+    rows = []
+    with start_emulator(qps=10) as emu:
+        for hosts in ((200,) if quick else (200, 1000)):
+            base = None
+            for label, lookup in (('ansible.builtin.env lookup (baseline, no API)', 'none'),
+                                  ('probe: collection lookup, docs only', 'benchprobe.noapi.docs_only'),
+                                  ('probe: collection lookup, docs + client code', 'benchprobe.noapi.docs_and_code'),
+                                  ('seed.alicloud_cas lookup, cache on (default)', 'seed.alicloud_cas.ca_instance_status')):
+                r = run_play(emu, workdir, hosts, CAS[:1], lookup, 30)
+                base = r['wall'] if base is None else base
+                rows.append((hosts, label, r['calls'], r['failed_hosts'], '%.1f' % r['wall'], '%.2f' % (r['wall'] / base)))
+                print('  done: cached play, %d hosts, %s: %.1f s' % (hosts, label, r['wall']), file=sys.stderr)
+    table('Cached plays: every host asks about one CA (forks 20)',
+          ('hosts', 'variant', 'API calls', 'hosts failed', 'wall s', 'vs baseline'), rows)
+
+
+def inventory_scale(quick, workdir):
+    """The inventory plugin over many hosts against a play that asks the lookup on every host."""
+    from emulator.testing import DEMO_CERTIFICATES
+    hosts = 500 if quick else 3000
+    certificates = sorted(DEMO_CERTIFICATES.values())[:8]
+    machines = os.path.join(workdir, 'inventory', '10-machines.yml')
+    os.makedirs(os.path.dirname(machines))
+    with open(machines, 'w') as handle:
+        handle.write('all:\n  hosts:\n' + ''.join('    m%05d: {ansible_connection: local, tls_certificate: %s}\n'
+                                                    % (i, certificates[i % len(certificates)]) for i in range(hosts)))
+    rows = []
+    with start_emulator(qps=10) as emu:
+        for label, cache in (('inventory plugin, first sync', False), ('inventory plugin, inventory cache warm', True)):
+            config = os.path.join(workdir, 'inventory', '20-issuers.cas.yml')
+            with open(config, 'w') as handle:
+                handle.write('plugin: seed.alicloud_cas.ca_instances\nendpoint: %s\naccess_key_id: %s\naccess_key_secret: %s\n'
+                             'certificate_var: tls_certificate\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n'
+                             'cache_connection: %s\ncache_timeout: 3600\n'
+                             % (emu.url, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, os.path.join(workdir, 'inv-cache')))
+            if not cache:
+                shutil.rmtree(os.path.join(workdir, 'inv-cache'), ignore_errors=True)
+            env = bench_environment(workdir, tempfile.mkdtemp(dir=workdir, prefix='cache-'), emu)
             emu.reset()
-            wall0, cpu0 = time.perf_counter(), time.process_time()
-            for _call in range(calls):
-                call()
-            wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-            rows.append((label, calls, emu.counters()['calls_by_action'].get('GetCAInstanceStatus'),
-                         '%.2f' % (1000 * wall / calls), '%.2f' % (1000 * cpu / calls)))
-    table('Client cost per call (same emulator, sequential, keep-alive)',
-          ('client', 'calls', 'API calls seen', 'wall ms/call', 'CPU ms/call'), rows)
+            start = time.monotonic()
+            proc = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', os.path.dirname(machines), '--list'],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+            wall = time.monotonic() - start
+            listed = json.loads(proc.stdout)['_meta']['hostvars'] if proc.returncode == 0 else {}
+            issued = sum(1 for v in listed.values() if 'alicloud_cas_issuer' in v)
+            rows.append((label, hosts, issued, sum(emu.counters()['calls_by_action'].values()), '%.1f' % wall))
+    table('CA health for %d hosts (%d distinct certificates)' % (hosts, len(certificates)),
+          ('variant', 'hosts', 'hosts with alicloud_cas_issuer', 'API calls', 'wall s'), rows)
 
 
 def cold_start(workdir, hosts):
@@ -199,12 +331,16 @@ def cold_start(workdir, hosts):
           ('module', 'hosts', 'API calls', 'wall s', 'ms/host'), rows)
 
 
+PARTS = ('client', 'lookup', 'plays', 'inventory', 'scale', 'cold')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='smaller plays (about 2 minutes)')
-    parser.add_argument('--only', choices=('scale', 'client', 'cold'), help='run one scenario')
-    parser.add_argument('--variant', action='append', help='only play variants whose label contains this (repeatable)')
+    parser.add_argument('--quick', action='store_true', help='smaller plays (a few minutes)')
+    parser.add_argument('--only', choices=PARTS, action='append', help='run these parts only (repeatable)')
+    parser.add_argument('--variant', action='append', help='only scale variants whose label contains this (repeatable)')
     args = parser.parse_args()
+    parts = args.only or PARTS
     print('machine: %s, %d cores, Python %s, %s' % (platform.platform(), os.cpu_count(), platform.python_version(),
                                                     subprocess.run([os.path.join(BIN, 'ansible'), '--version'],
                                                                    stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines()[0]))
@@ -212,12 +348,18 @@ def main():
     workdir = tempfile.mkdtemp(prefix='cas-bench-')
     write_probe_collection(workdir)
     try:
-        if args.only in (None, 'client'):
+        if 'client' in parts:
             client_cost(200)
-        if args.only in (None, 'cold'):
-            cold_start(workdir, 40 if args.quick else 100)
-        if args.only in (None, 'scale'):
+        if 'lookup' in parts:
+            many_ids_lookup(workdir, 1000)
+        if 'plays' in parts:
+            cached_plays(args.quick, workdir)
+        if 'inventory' in parts:
+            inventory_scale(args.quick, workdir)
+        if 'scale' in parts:
             scale_scenarios(args.quick, workdir, args.variant)
+        if 'cold' in parts:
+            cold_start(workdir, 40 if args.quick else 100)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

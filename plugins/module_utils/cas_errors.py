@@ -69,14 +69,21 @@ def hint_for(code):
 MIN_SECRET_LENGTH = 8
 
 
+_VARIANTS = {}
+
+
 def _variants(secrets):
     """Every form in which ``secrets`` may be echoed (plain, URL-encoded once or twice), longest first."""
-    forms = set()
-    for secret in secrets:
-        if secret and len(secret) >= MIN_SECRET_LENGTH:
-            once = quote(secret, safe='')
-            forms.update((secret, once, quote_plus(secret, safe=''), quote(once, safe='')))
-    return sorted(forms, key=len, reverse=True)
+    secrets = tuple(secrets)
+    forms = _VARIANTS.get(secrets)
+    if forms is None:
+        found = set()
+        for secret in secrets:
+            if secret and len(secret) >= MIN_SECRET_LENGTH:
+                once = quote(secret, safe='')
+                found.update((secret, once, quote_plus(secret, safe=''), quote(once, safe='')))
+        forms = _VARIANTS[secrets] = sorted(found, key=len, reverse=True)
+    return forms
 
 
 def _redacted(text, variants):
@@ -99,18 +106,23 @@ def redact(text, secrets=()):
 MAX_JSON_DEPTH = 32
 
 
-def redact_tree(value, secrets=()):
+def redact_tree(value, secrets=(), text=None):
     """Parsed JSON with :func:`redact` applied to every string in it, keys included.
 
     Everything taken from an answer goes through here before it is used: a hostile or broken endpoint that
     echoes the secret or the security token in any field (``Code``, ``RequestId``, a fact) cannot get it printed.
-    Raises ValueError for JSON nested deeper than ``MAX_JSON_DEPTH`` (the API's answers are 3 levels deep).
+    ``text``, the JSON text ``value`` was parsed from, lets an answer with nothing to redact (the usual case)
+    skip the rewriting. Raises ValueError for JSON nested deeper than ``MAX_JSON_DEPTH`` (the API's answers are 3
+    levels deep).
     """
     variants = _variants(secrets)
+    # Escapes (\u0041, \/) could spell a secret the text does not hold literally: such text is always rewritten.
+    clean = text is not None and '\\' not in text and '@' not in text and not _STRING_TO_SIGN.search(text) and \
+        not any(variant in text for variant in variants)
 
     def walk(item, depth):
         if isinstance(item, str):
-            return _redacted(item, variants)
+            return item if clean else _redacted(item, variants)
         if depth >= MAX_JSON_DEPTH and isinstance(item, (dict, list)):
             raise ValueError('nested more than %d levels deep' % MAX_JSON_DEPTH)
         if isinstance(item, dict):

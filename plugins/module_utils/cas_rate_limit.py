@@ -50,7 +50,7 @@ class RateLimiter:
     records the answer time), its answer time after. The slot of a crashed worker counts for at most
     ``max_flight`` seconds. ``margin`` adds a little more room on top.
 
-    Cost per call: one lock round trip, one read, one slot and the head written in place by :meth:`acquire`;
+    Cost per call: one lock round trip, a few small reads, one slot and the head written in place by :meth:`acquire`;
     one slot field written by :meth:`release`, without the lock (the slot is the caller's until the call ends,
     well before anyone may take it again). Threads of one process take turns in memory first, since an
     ``flock`` on one open file does not exclude them from each other.
@@ -110,24 +110,23 @@ class RateLimiter:
         """A slot ``(index, token, fd)``, or the seconds to wait for one, or None if the lock stayed held.
 
         Slots are taken in turn from the head, which usually holds the call that left the window first, so a slot
-        is found after one or two looks; all N are read only when every one is in the window (a wait follows).
+        is found after one or two reads of one slot; all N are read only when every one is in the window (and a
+        wait follows).
         """
         if not self._lock(fd):
             return None
         try:
             size = HEAD.size + SLOT.size * self.count
-            raw = os.pread(fd, size + 1, 0)
-            if len(raw) != size:  # new, torn, foreign or of another shape: start afresh
-                raw = bytes(size)
-                os.pwrite(fd, raw, 0)
+            if os.fstat(fd).st_size != size:  # new, torn, foreign or of another shape: start afresh
+                os.pwrite(fd, bytes(size), 0)
                 os.ftruncate(fd, size)
             now = self._clock()
-            head = HEAD.unpack_from(raw, 0)[0] % self.count
+            head = HEAD.unpack(_exactly(os.pread(fd, HEAD.size, 0), HEAD.size))[0] % self.count
             soonest = None
-            for step in range(self.count):
+            for step in range(self.count):  # from the head on: usually the first slot looked at is free
                 index = (head + step) % self.count
                 offset = HEAD.size + index * SLOT.size
-                started, answered, owner = SLOT.unpack_from(raw, offset)
+                started, answered, owner = SLOT.unpack(_exactly(os.pread(fd, SLOT.size, offset), SLOT.size))
                 if not (math.isfinite(started) and math.isfinite(answered) and started <= now and answered <= now):
                     started, answered = self._repair(fd, offset, started, answered, owner, now)
                 counted_at = answered or (min(now, started + self.max_flight) if started else 0.0)
@@ -176,3 +175,8 @@ class RateLimiter:
                     raise OSError(errno.EPERM, 'not a regular file of this user')
                 opened = _OPEN_FILES[key] = (fd, threading.Lock())
             return opened
+
+
+def _exactly(data, size):
+    """``data`` if it is ``size`` bytes long; zeros (a free slot) if the file was cut short under us."""
+    return data if len(data) == size else bytes(size)

@@ -92,13 +92,13 @@ class V3Signer:
         """The sorted, lower-cased header names joined by ``;``."""
         return ';'.join(sorted(self._normalised_headers(headers)))
 
-    def canonical_request(self, method, path, query_string, headers, payload_hash):
+    def canonical_request(self, method, path, query_string, headers, payload_hash, signed_headers=None):
         return '\n'.join([
             method.upper(),
             path or '/',
             query_string,
             self.canonical_headers(headers),
-            self.signed_headers(headers),
+            signed_headers or self.signed_headers(headers),
             payload_hash,
         ])
 
@@ -110,9 +110,9 @@ class V3Signer:
     def signature(self, string_to_sign):
         return hmac.new(self._secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
-    def authorization(self, headers, signature):
+    def authorization(self, headers, signature, signed_headers=None):
         return '%s Credential=%s,SignedHeaders=%s,Signature=%s' % (
-            ALGORITHM, self.access_key_id, self.signed_headers(headers), signature)
+            ALGORITHM, self.access_key_id, signed_headers or self.signed_headers(headers), signature)
 
     # ---- whole request -----------------------------------------------------
     def headers_to_sign(self, host, action, version, payload_hash, date=None, nonce=None, content_type=None):
@@ -140,6 +140,7 @@ class V3Signer:
         payload_hash = hashlib.sha256(body or b'').hexdigest()
         query_string = self.canonical_query_string(params)
         headers = self.headers_to_sign(host, action, version, payload_hash, date=date, nonce=nonce, content_type=content_type)
-        canonical = self.canonical_request(method, '/', query_string, headers, payload_hash)
-        headers['Authorization'] = self.authorization(headers, self.signature(self.string_to_sign(canonical)))
+        signed = self.signed_headers(headers)
+        canonical = self.canonical_request(method, '/', query_string, headers, payload_hash, signed)
+        headers['Authorization'] = self.authorization(headers, self.signature(self.string_to_sign(canonical)), signed)
         return query_string, headers

@@ -43,7 +43,8 @@ def _load_json(body, secrets):
     """``(data, None)`` with every string redacted; ``(None, why)`` for JSON no answer holds; ``(None, None)`` if
     ``body`` is not JSON at all."""
     try:
-        data = json.loads(body.decode('utf-8'), parse_int=_bounded_int, parse_constant=_no_constant)
+        text = body.decode('utf-8')
+        data = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except _Refused as exc:
         return None, str(exc)
     except RecursionError:
@@ -51,7 +52,7 @@ def _load_json(body, secrets):
     except (ValueError, UnicodeDecodeError):
         return None, None
     try:
-        return redact_tree(data, secrets), None
+        return redact_tree(data, secrets, text), None
     except ValueError as exc:  # nested deeper than any answer of the API
         return None, str(exc)
 

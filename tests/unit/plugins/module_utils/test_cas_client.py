@@ -371,3 +371,12 @@ def test_an_answer_about_another_instance_fails_closed():
     with pytest.raises(CasResponseError) as raised:
         fetch_status(c, ['cas-member-a'])
     assert 'Asked about instance cas-member-a, the service answered about cas-member-other' in str(raised.value)
+
+
+def test_an_echoed_secret_spelt_with_json_escapes_is_still_redacted():
+    escaped = ''.join('\\u%04x' % ord(c) for c in SECRET)
+    body = json.dumps({'RequestId': 'R', 'InstanceStatusList': [dict(GOOD, Identifier='SECRET-HERE', Extra='TOKEN-HERE')]})
+    body = body.replace('SECRET-HERE', escaped).replace('TOKEN-HERE', TOKEN.replace('/', '\\/')).encode()
+    c, _t, _s = client(HttpResponse(200, {}, body), security_token=TOKEN)
+    (facts,), _rid = c.get_ca_instance_status('cas-member-a')
+    assert facts['identifier'] == '<redacted>' and facts['extra'] == '<redacted>'
