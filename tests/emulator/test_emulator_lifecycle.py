@@ -199,3 +199,22 @@ def test_parent_program_not_among_the_ancestors_is_a_startup_error():
     assert result.returncode == 2 and result.stdout == ''
     assert result.stderr == 'emulator: error: --parent-program no-such-program: no ancestor process runs no-such-program\n'
     assert _run('--parent-program', 'x', '--parent-pid', '1').returncode == 2  # one or the other
+
+
+def test_tls_without_trustme_says_what_to_install(tmp_path):
+    (tmp_path / 'trustme.py').write_text('raise ImportError("no trustme here")\n')
+    result = subprocess.run([sys.executable, '-m', 'emulator', '--port', '0', '--tls'], cwd=COLLECTION_ROOT, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(tmp_path)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            timeout=30, check=False)
+    assert result.returncode == 2 and result.stdout == ''
+    assert result.stderr == ('emulator: error: --tls needs the Python package "trustme" '
+                             '(pip install -r emulator/requirements.txt)\n')
+
+
+def test_tls_dir_with_a_broken_ca_is_a_startup_error(tmp_path):
+    (tmp_path / 'ca.pem').write_text('not a certificate\n')
+    (tmp_path / 'ca-key.pem').write_text('not a key\n')
+    result = _run('--tls', '--tls-dir', str(tmp_path))
+    assert result.returncode == 2 and result.stdout == ''
+    assert result.stderr.startswith('emulator: error: cannot reuse the CA in %s: ' % tmp_path)
+    assert len(result.stderr.splitlines()) == 1
