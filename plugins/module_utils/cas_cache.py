@@ -95,7 +95,8 @@ class ResultCache:
         ``use`` (by default: the value itself) turns a value into the caller's result and raises
         CasResponseError for a value it cannot use: a cached one then counts as absent; a produced one is not
         cached. It must not return None.
-        ``wait`` bounds how long to wait for another worker's call; past it, this worker calls the API itself.
+        ``wait()`` (called on a miss only) bounds how long to wait for another worker's call; past it, this
+        worker calls the API itself.
         """
         result = self._cached(key, use)
         if result is not None:
@@ -104,7 +105,7 @@ class ResultCache:
         lock = FileLock(self._path(key, 'lock'))
         try:
             try:
-                lock.acquire(wait)
+                lock.acquire(wait())
             except OSError as exc:
                 self._step_aside(lock.path, exc)
                 self.misses += 1

@@ -156,14 +156,18 @@ class CasClient:
             params['InstanceId'] = instance_id
         if identifier is not None:
             params['Identifier'] = identifier
-        deadline = self.monotonic() + self.time_bound()
         if self.cache is None:
-            answer = self._answer(self.call(ACTION, params, deadline))
+            answer = self._answer(self.call(ACTION, params, self.monotonic() + self.time_bound()))
         else:
+            started = self.monotonic()
+            deadline = []  # known once the cache has missed: a hit loads no retry code
+
+            def wait():
+                deadline.append(started + self.time_bound())
+                return max(0.0, deadline[0] - self.config.timeout - self.monotonic())
             key = self.cache.key(self.config.base_url, self.identity, ACTION, params, self.provider.fingerprint())
-            answer = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params, deadline),
-                                              wait=max(0.0, deadline - self.config.timeout - self.monotonic()),
-                                              use=self._answer)
+            answer = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params, deadline[0]),
+                                              wait=wait, use=self._answer)
         if isinstance(answer, CasError):
             raise answer
         return answer

@@ -46,9 +46,11 @@ def default_cache_dir(environ=None):
 def ensure_private_dir(path):
     """Create ``path`` 0700 if needed; return None if usable, else the reason it is not."""
     try:
-        if not os.path.lexists(path):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
             os.makedirs(path, mode=0o700, exist_ok=True)
-        info = os.lstat(path)
+            info = os.lstat(path)
     except OSError as exc:
         return 'cannot create %s (%s)' % (path, exc.strerror)
     if not stat.S_ISDIR(info.st_mode):
@@ -137,15 +139,17 @@ def read_private(path):
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > MAX_FILE_BYTES:
             return None
-        chunks = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
+        # One read of the size fstat gave, plus one byte: a file of ours is replaced whole, never grown, so
+        # getting no more than its size means it was all read.
+        chunks = [os.read(fd, info.st_size + 1)]
+        size = len(chunks[0])
+        while size > info.st_size and size <= MAX_FILE_BYTES:  # grown meanwhile (not ours): read on, bounded
             chunk = os.read(fd, 1 << 16)
             if not chunk:
-                return b''.join(chunks)
+                break
             chunks.append(chunk)
             size += len(chunk)
-        return None
+        return b''.join(chunks) if size <= MAX_FILE_BYTES else None
     except OSError:
         return None
     finally:

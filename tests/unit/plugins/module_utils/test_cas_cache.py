@@ -29,7 +29,7 @@ def _worker(directory, counter, key, barrier):
             counter.value += 1
         time.sleep(0.3)  # a slow API call: everybody else arrives meanwhile
         return {'RequestId': 'R', 'InstanceStatusList': []}
-    assert cache.single_flight(key, produce, wait=30)['RequestId'] == 'R'
+    assert cache.single_flight(key, produce, wait=lambda: 30)['RequestId'] == 'R'
 
 
 def test_concurrent_workers_on_one_key_make_one_call(tmp_path):
@@ -53,11 +53,11 @@ def test_expired_entry_is_refreshed(tmp_path):
     def produce():
         calls.append(now[0])
         return {'n': len(calls)}
-    assert cache.single_flight('k', produce, wait=1) == {'n': 1}
+    assert cache.single_flight('k', produce, wait=lambda: 1) == {'n': 1}
     now[0] += 29.9
-    assert cache.single_flight('k', produce, wait=1) == {'n': 1}
+    assert cache.single_flight('k', produce, wait=lambda: 1) == {'n': 1}
     now[0] += 0.1
-    assert cache.single_flight('k', produce, wait=1) == {'n': 2}
+    assert cache.single_flight('k', produce, wait=lambda: 1) == {'n': 2}
     assert cache.hits == 1 and cache.misses == 2
 
 
@@ -118,7 +118,7 @@ def _count_calls(cache, key, use=None):
     def produce():
         calls.append(1)
         return {'RequestId': 'fresh', 'InstanceStatusList': []}
-    return cache.single_flight(key, produce, wait=1, use=use), calls
+    return cache.single_flight(key, produce, wait=lambda: 1, use=use), calls
 
 
 @pytest.mark.parametrize('content', [
