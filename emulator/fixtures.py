@@ -11,7 +11,7 @@ import re
 import time
 
 from .demo import DEFAULT_ACCOUNT_ID
-from .ram_fixtures import validate_metadata, validate_sections, validate_sts
+from .ram_fixtures import FixtureError, validate_metadata, validate_sections, validate_sts
 
 DEFAULT_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'default_fixtures.yml')
 
@@ -36,10 +36,6 @@ CERTIFICATE_IDENTIFIER_RE = re.compile(r'^[0-9a-f]{32}$')
 
 _RELATIVE_RE = re.compile(r'^\s*(?:now\s*)?(?P<sign>[+-])\s*(?P<amount>\d+)\s*(?P<unit>[smhdw])\s*$')
 _UNIT_MS = {'s': 1000, 'm': 60 * 1000, 'h': 3600 * 1000, 'd': 86400 * 1000, 'w': 7 * 86400 * 1000}
-
-
-class FixtureError(Exception):
-    """A fixture file (or --access-key value) is unusable; the message is one line."""
 
 
 class AccessKey:
@@ -84,8 +80,8 @@ class Fixtures:
         self.certificates = certificates or {}
         self.roles = roles or {}
         self.oidc_providers = oidc_providers or {}
-        self.metadata = metadata or validate_metadata(None, 'metadata', default_account, FixtureError)
-        self.sts = sts or validate_sts(None, 'sts', FixtureError)
+        self.metadata = metadata or validate_metadata(None, 'metadata', default_account)
+        self.sts = sts or validate_sts(None, 'sts')
 
     def instances_of(self, account):
         """Return the instances (dicts, fixture order) of an account."""
@@ -342,7 +338,7 @@ def validate_document(data, source, now_ms, extra_keys=()):
             seen_identifiers.add((account, identifier))
         instances.append((account, instance))
     certificates = _validate_certificates(data.get('certificates') or [], source, now_ms, instances)
-    roles, providers, metadata, sts = validate_sections(data, source, default_account, FixtureError)
+    roles, providers, metadata, sts = validate_sections(data, source, default_account)
     return Fixtures(source, default_account, keys, instances, roles, providers, metadata, sts, certificates)
 
 
