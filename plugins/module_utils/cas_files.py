@@ -79,6 +79,21 @@ def digest(*parts):
     return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(',', ':')).encode('utf-8')).hexdigest()
 
 
+def lock_within(fd, timeout):
+    """Take an exclusive ``flock`` on ``fd``: True once held; False if another process held it for ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL)
+
+
 class FileLock:
     """An exclusive ``flock`` on a file, with a deadline; released on :meth:`release` or process death.
 
@@ -92,17 +107,7 @@ class FileLock:
     def acquire(self, timeout):
         """True once held; False if another process held it for ``timeout`` seconds."""
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(POLL)
+        return lock_within(self.fd, timeout)
 
     def release(self):
         if self.fd is not None:

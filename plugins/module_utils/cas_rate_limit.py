@@ -18,7 +18,7 @@ import struct
 import threading
 import time
 
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_files import POLL, digest
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_files import POLL, digest, lock_within
 
 try:
     import fcntl
@@ -113,7 +113,7 @@ class RateLimiter:
         is found after one or two reads of one slot; all N are read only when every one is in the window (and a
         wait follows).
         """
-        if not self._lock(fd):
+        if not lock_within(fd, LOCK_WAIT):
             return None
         try:
             size = HEAD.size + SLOT.size * self.count
@@ -147,19 +147,6 @@ class RateLimiter:
         started, answered = min(started, now), min(answered, now)
         os.pwrite(fd, SLOT.pack(started, answered, owner), offset)
         return started, answered
-
-    def _lock(self, fd):
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(POLL)
 
     def _open(self):
         """``(descriptor, threads' lock)`` of the file for this process (raises OSError for a path that cannot be used)."""
