@@ -160,14 +160,13 @@ class CasClient:
             answer = self._answer(self.call(ACTION, params, self.monotonic() + self.time_bound()))
         else:
             started = self.monotonic()
-            deadline = []  # known once the cache has missed: a hit loads no retry code
 
-            def wait():
-                deadline.append(started + self.time_bound())
-                return max(0.0, deadline[0] - self.config.timeout - self.monotonic())
+            def deadline():  # needed on a miss only: a hit never loads the retry code
+                return started + self.time_bound()
             key = self.cache.key(self.config.base_url, self.identity, ACTION, params, self.provider.fingerprint())
-            answer = self.cache.single_flight(key, lambda: self._call_remembering_not_found(params, deadline[0]),
-                                              wait=wait, use=self._answer)
+            answer = self.cache.single_flight(
+                key, lambda: self._call_remembering_not_found(params, deadline()),
+                wait=lambda: max(0.0, deadline() - self.config.timeout - self.monotonic()), use=self._answer)
         if isinstance(answer, CasError):
             raise answer
         return answer
