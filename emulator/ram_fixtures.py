@@ -13,6 +13,7 @@ import re
 class FixtureError(Exception):
     """A fixture file (or --access-key value) is unusable; the message is one line."""
 
+
 ROLE_FIELDS = ('arn', 'max_session_duration', 'min_session_duration', 'trusted_access_keys', 'trusted_accounts',
                'trusted_oidc_providers', 'external_id', 'denied_actions')
 OIDC_FIELDS = ('arn', 'issuer', 'subject', 'client_ids', 'tokens', 'expired_tokens')

@@ -88,7 +88,7 @@ def test_demo_certificates_agree_with_default_fixtures():
         assert fixtures.issuer_of(identifier) == demo.DEMO_CERTIFICATE_ISSUERS[name], name
         assert re.match(r'^[0-9a-f]{32}$', identifier)
         certificate = fixtures.certificates[identifier]
-        assert certificate['CertificateType'] == name.split('-')[0].upper(), name
+        assert certificate['CertificateType'] == name.split('-', maxsplit=1)[0].upper(), name
         assert (certificate['Status'] == 'REVOKE') == (name == 'client-revoked'), name
         assert certificate['BeforeDate'] < certificate['AfterDate']
     assert fixtures.issuer_of(demo.UNKNOWN_CERTIFICATE_IDENTIFIER) is None
