@@ -187,6 +187,15 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
             return None
         if not isinstance(answers, dict) or answers.get('format') != CACHE_FORMAT:
             return None
+        try:  # a cache any tool can write to: anything not of this plugin's shape means "ask again"
+            facts = list(answers['instances'] or []) + list(answers['by_id'].values()) + list(answers['issuers'].values())
+            for item in facts:
+                if item is not None:
+                    derive_facts(dict(item), 0)
+                    if not isinstance(item['instance_id'], str):
+                        raise TypeError('instance_id')
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
+            return None
         return answers
 
     def _hosts_asking(self):

@@ -210,3 +210,18 @@ def test_no_secret_at_vvvv_with_wrong_credentials(runner):
     assert secret not in result.stdout + result.stderr
     written = [os.path.join(d, f) for d, _s, files in os.walk(str(runner.tmp)) for f in files if not f.endswith('.cas.yml')]
     assert all(secret not in open(p, errors='replace').read() for p in written)
+
+
+def test_a_damaged_inventory_cache_costs_a_fresh_sync_not_a_traceback(runner):
+    cache_dir = runner.tmp / 'inventory-cache'
+    source = write(runner.tmp / 'ca.cas.yml', connection(
+        runner, cache=True, cache_plugin='ansible.builtin.jsonfile', cache_connection=str(cache_dir), cache_timeout=300,
+        cache_ttl=0))
+    listed(runner.inventory([source]))
+    assert calls(runner) == 1
+    damaged = {'format': 1, 'instances': [{'status': 'USED'}], 'by_id': {}, 'issuers': {}}
+    for entry in cache_dir.iterdir():
+        stored = json.loads(entry.read_text())  # 2.19 and later wrap the value in __payload__
+        entry.write_text(json.dumps({'__payload__': json.dumps(damaged)} if '__payload__' in stored else damaged))
+    inventory = listed(runner.inventory([source]))
+    assert calls(runner) == 2 and sorted(inventory['alicloud_cas_instances']['hosts']) == sorted(DEMO_INSTANCE_IDS)
