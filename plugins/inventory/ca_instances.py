@@ -94,6 +94,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
+---
 # inventory/ca.cas.yml: the CA instances of the account as hosts, grouped by status and by quota.
 plugin: seed.alicloud_cas.ca_instances
 endpoint: http://127.0.0.1:8080            # the collection's emulator; leave out for the real service
@@ -104,6 +105,7 @@ groups:
   ca_quota_low: cert_remaining_count is not none and cert_remaining_count < 50
   ca_unusable: not usable
 
+---
 # inventory/zz-issuers.cas.yml (listed after the inventory of the web servers, whose hosts have
 # tls_certificate_identifier set): the CA behind each host's certificate, and a group of the hosts
 # whose CA is not healthy. The file name sorts after the others: sources are read in order.
