@@ -295,8 +295,8 @@ def inventory_scale(quick, workdir):
     machines = os.path.join(workdir, 'inventory', '10-machines.yml')
     os.makedirs(os.path.dirname(machines))
     with open(machines, 'w') as handle:
-        handle.write('all:\n  hosts:\n' + ''.join('    m%05d: {ansible_connection: local, tls_certificate: %s}\n'
-                                                    % (i, certificates[i % len(certificates)]) for i in range(hosts)))
+        line = '    m%05d: {ansible_connection: local, tls_certificate: %s}\n'
+        handle.write('all:\n  hosts:\n' + ''.join(line % (i, certificates[i % len(certificates)]) for i in range(hosts)))
     rows = []
     with start_emulator(qps=10) as emu:
         for label, cache in (('inventory plugin, first sync', False), ('inventory plugin, inventory cache warm', True)):

@@ -367,8 +367,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.server.state.count_fault()
         kind = fault['kind']
         if kind == 'hang':
-            self.server.state.stop_event.wait(fault['seconds'])
-            return False
+            if self.server.state.hold(fault['seconds']):
+                return False
+            self._drop_connection('held request outlived a reset or the emulator')
+            return True
         if kind == 'reset':
             self._drop_connection('fault reset')
             return True
@@ -389,8 +391,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         kind = fault['kind']
         state.count_fault()
         if kind == 'hang':
-            state.stop_event.wait(fault['seconds'])
-            return False
+            if state.hold(fault['seconds']):
+                return False
+            self._drop_connection('held request outlived a reset or the emulator')
+            return True
         if kind == 'reset':
             self._drop_connection('fault reset')
             return True

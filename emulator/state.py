@@ -17,6 +17,7 @@ DEFAULT_QPS = 10
 EXPIRED_KEY_RETENTION_SECONDS = 86400
 MAX_ISSUED_KEYS = 100000
 MAX_METADATA_TOKENS = 100000
+HOLD_SLICE = 0.1  # how often a held request looks at stop_event (a signal handler sets it; it takes no lock)
 DEFAULT_SETTINGS = {'sts_duration': None, 'metadata_enabled': True, 'metadata_require_token': False, 'ecs_role': None}
 
 
@@ -29,6 +30,7 @@ class EmulatorState:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self.stop_event = threading.Event()
+        self._reset_event = threading.Event()
         self._skew = 0.0
         self._faults = collections.deque()
         self._nonces = {}
@@ -46,6 +48,8 @@ class EmulatorState:
         """Clear counters, queued faults, nonces, throttling windows, clock skew, issued credentials and metadata
         tokens; restore the settings given at startup."""
         with self._lock:
+            self._reset_event.set()  # wakes held requests: they belong to what came before the reset
+            self._reset_event = threading.Event()
             self._skew = 0.0
             self._faults.clear()
             self._nonces = {}
@@ -249,6 +253,21 @@ class EmulatorState:
             window.append(now)
             self._counters['max_in_one_second'] = max(self._counters['max_in_one_second'], len(window))
             return True
+
+    def hold(self, seconds):
+        """Hold a request for ``seconds`` (the hang fault). Return True if it may go on, False if the emulator
+        stopped or was reset meanwhile: the request then belongs to a finished test and must be dropped, neither
+        answered nor counted (a late count would land in the next test's counters)."""
+        with self._lock:
+            reset = self._reset_event
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if reset.is_set() or self.stop_event.is_set():
+                return False
+            if left <= 0:
+                return True
+            reset.wait(min(left, HOLD_SLICE))
 
     # Counters --------------------------------------------------------------
 

@@ -207,7 +207,7 @@ class HttpTransport:
             with warnings.catch_warnings():
                 # validate_certs=false is reported once by the caller, not by urllib3 on every request.
                 warnings.simplefilter('ignore', urllib3.exceptions.InsecureRequestWarning)
-                response = self.pool.urlopen(method, url, body=data, headers=headers, retries=False, redirect=False,
+                response = self.pool.request(method, url, body=data, headers=headers, retries=False, redirect=False,
                                              preload_content=False, decode_content=True,
                                              timeout=urllib3.Timeout(connect=remaining, read=remaining))
                 try:

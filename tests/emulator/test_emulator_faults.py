@@ -113,6 +113,33 @@ def test_hang_does_not_block_other_requests(emulator):
     assert result['elapsed'] >= 1.4
 
 
+def test_reset_drops_a_held_request_uncounted(emulator):
+    """A request held by ``hang`` when the emulator is reset belongs to the test before: it is dropped, and the
+    counters after the reset never see it (a late count would break the next test's call counts)."""
+    emulator.inject('hang', seconds=30)
+    result = {}
+
+    def held():
+        try:
+            result['response'] = v1(emulator, *KEY, business={'InstanceId': ROOT})
+        except (ConnectionError, OSError) as exc:  # http.client: reset, or closed before a status line
+            result['error'] = exc
+
+    thread = threading.Thread(target=held)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while emulator.counters()['faults_injected'] < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert emulator.counters()['faults_injected'] == 1
+    emulator.reset()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert 'response' not in result and 'error' in result
+    counters = emulator.counters()
+    assert counters['requests'] == 0
+    assert dict(counters['calls_by_instance']) == {}
+
+
 def test_truncated(emulator):
     emulator.inject('truncated')
     response = v1(emulator, *KEY)
