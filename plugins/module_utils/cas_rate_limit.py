@@ -57,9 +57,8 @@ class RateLimiter:
 
     The file is shared with every other process of the user, so what it holds is untrusted: a file of another
     size starts afresh, a slot whose times are not finite numbers counts as free, and times in the future are
-    written back as now, so that no slot
-    delays a call by more than one window, or ``max_flight`` while in flight. A path that cannot be used makes
-    the limiter step aside for that call, with a warning (``warn``).
+    written back as now, so that no slot delays a call by more than one window, or ``max_flight`` while in
+    flight. A path that cannot be used makes the limiter step aside for that call, with a warning (``warn``).
     """
 
     def __init__(self, directory, identity, rate, margin=0.05, max_flight=30.0, clock=time.time, sleep=time.sleep,

@@ -11,8 +11,8 @@ answered from the result cache cost beyond Ansible's own work.
 :func:`install` puts a finder just in front of Ansible's for this collection's ``plugin_utils``,
 ``module_utils`` and ``doc_fragments`` files only. It loads them with Python's standard ``SourceFileLoader``,
 which keeps their bytecode in ``__pycache__`` next to them (when that directory is writable; otherwise they
-are compiled, as before, and ``PYTHONDONTWRITEBYTECODE`` is honoured). Nothing else changes: same module names, same files, same code; modules
-sent to managed hosts are built by Ansible from the sources, as always.
+are compiled, as before, and ``PYTHONDONTWRITEBYTECODE`` is honoured). Nothing else changes: same module
+names, same files, same code; modules sent to managed hosts are built by Ansible from the sources, as always.
 """
 
 from __future__ import absolute_import, division, print_function
