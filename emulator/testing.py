@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -228,6 +229,27 @@ class Emulator:
     def expire_credentials(self):
         """Make every issued temporary credential expire now; return how many there were."""
         return self._checked('POST', 'credentials/expire')['expired']
+
+
+def process_gone(pid, within=10.0):
+    """True once process ``pid`` has ended (or is a zombie nobody reaped yet) within ``within`` seconds: for
+    emulators started with ``--daemon``, which are nobody's child here."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
+                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _reader(stream, lines):

@@ -19,7 +19,7 @@ import pytest
 
 import emulator
 from emulator import __main__ as emulator_main
-from emulator.testing import COLLECTION_ROOT, start_emulator
+from emulator.testing import COLLECTION_ROOT, process_gone, start_emulator
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -27,25 +27,6 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def _run(*args, timeout=30):
     return subprocess.run([sys.executable, '-m', 'emulator', '--port', '0'] + list(args), cwd=COLLECTION_ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
-
-
-def _gone(pid, within=10.0):
-    """True once process ``pid`` has ended (or is a zombie nobody reaped yet) within ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
-                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
-                    return True
-        except FileNotFoundError:
-            return True
-        except OSError:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return True
-        time.sleep(0.05)
-    return False
 
 
 def _health(url):
@@ -68,9 +49,9 @@ def test_daemon_prints_url_and_pid_returns_at_once_and_stops_on_shutdown():
     try:
         assert _health(url) == {'ok': True}
         assert _shutdown(url) == (200, {'stopping': True})  # the answer arrives before it stops
-        assert _gone(pid)
+        assert process_gone(pid)
     finally:
-        if not _gone(pid, within=0):
+        if not process_gone(pid, within=0):
             os.kill(pid, 15)
 
 
@@ -81,7 +62,7 @@ def test_daemon_with_tls_prints_the_ca_file_and_removes_its_temporary_files_when
     ca_file, pid = ca_line.split(': ', 1)[1], int(pid_line.split()[1])
     assert url.startswith('https://') and os.path.isfile(ca_file)
     os.kill(pid, 15)
-    assert _gone(pid)
+    assert process_gone(pid)
     deadline = time.monotonic() + 5
     while os.path.exists(ca_file) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -100,7 +81,7 @@ def test_parent_pid_stops_the_emulator_when_that_process_ends():
     finally:
         parent.stdin.close()
         parent.wait(10)
-    assert _gone(pid)
+    assert process_gone(pid)
 
 
 def test_parent_pid_in_the_foreground_too():
@@ -191,7 +172,7 @@ def test_parent_program_stops_the_emulator_with_that_program():
         finally:
             process.stdin.close()
             process.wait(10)
-        assert _gone(pid)
+        assert process_gone(pid)
 
 
 def test_parent_program_not_among_the_ancestors_is_a_startup_error():

@@ -10,9 +10,9 @@ import re
 import subprocess
 import sys
 import tarfile
-import time
 
 from conftest import BIN, ROOT
+from emulator.testing import process_gone
 
 BUILD_CLUTTER = ('.venv/', 'build/', 'tests/output/', 'benchmarks/', '.git/', '__pycache__', '.pyc', 'Makefile')
 
@@ -51,7 +51,7 @@ def test_build_install_and_run_demo_from_the_tarball(tmp_path):
     assert played.returncode == 0, played.stdout[-4000:]
     assert 'started from %s with pid' % home in played.stdout
     pid = int(re.search(r'with pid (\d+)', played.stdout).group(1))
-    assert _stops(pid), 'the emulator outlived the playbook run'
+    assert process_gone(pid), 'the emulator outlived the playbook run'
 
     # python -m, from anywhere, with the collections path on PYTHONPATH (a namespace package: no __init__.py above it).
     env_m = dict(env, PYTHONPATH=str(collections))
@@ -86,14 +86,3 @@ ROLE_PLAY = """
 """
 
 
-def _stops(pid, within=10.0):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
-                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
-                    return True
-        except FileNotFoundError:
-            return True
-        time.sleep(0.1)
-    return False
