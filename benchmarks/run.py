@@ -186,11 +186,15 @@ def client_cost(calls, rounds=7):
         config = ClientConfig(endpoint=emu.url, access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret=DEMO_ACCESS_KEY_SECRET,
                               environ={})
         plain = CasClient(config)
-        limited = CasClient(config, shared_dir=shared)
-        # The limiter at work, at a rate these sequential calls never reach (a window of 10,000 slots): its cost, not
-        # its pacing.
-        limited.limiter_for(limited.identity)
-        limited._limiters[limited.identity] = RateLimiter(shared, limited.identity, 10000)  # pylint: disable=protected-access
+        # The limiter at work, at a rate these sequential calls never reach (a window of 10,000 slots, above what
+        # rate_limit accepts): its cost, not its pacing.
+        limiter = RateLimiter(shared, plain.identity, 10000)
+
+        class LimitedClient(CasClient):
+            def limiter_for(self, identity):
+                return limiter
+
+        limited = LimitedClient(config, shared_dir=shared)
         sdk = Client(Config(access_key_id=DEMO_ACCESS_KEY_ID, access_key_secret=DEMO_ACCESS_KEY_SECRET,
                             endpoint=emu.host_port, protocol='http'))
         request = models.GetCAInstanceStatusRequest(instance_id='cas-member-demo-root')

@@ -1,8 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Command line: ``python -m emulator [--host H] [--port P] [--fixtures F] [--access-key ID:SECRET] [--qps N] [--tls]
-[--sts-duration S] [--metadata-require-token] [--no-metadata] [--daemon] [--parent-pid PID]``."""
+"""The emulator's command line: ``python -m emulator --help`` lists its options; docs/emulator.md explains them."""
 
 from __future__ import annotations
 

@@ -70,8 +70,9 @@ options:
     default: true
   ca_bundle:
     description:
-      - A PEM file of CA certificates to verify the endpoint's TLS certificate with, instead of the system's.
-      - If not set, E(ALICLOUD_CAS_CA_BUNDLE).
+      - A PEM file of CA certificates to verify the endpoint's TLS certificate with.
+      - If not set, E(ALICLOUD_CAS_CA_BUNDLE); if neither is set, the bundle that C(requests) uses,
+        E(REQUESTS_CA_BUNDLE), else E(CURL_CA_BUNDLE), else the C(certifi) package's.
     type: path
   timeout:
     description:
@@ -86,8 +87,8 @@ options:
     default: 10
   retries:
     description:
-      - How many times to retry after the first attempt, for throttling (C(Throttling*)), C(ServiceUnavailable),
-        C(InternalError), HTTP 429/500/502/503/504, connection errors and timeouts.
+      - How many times to retry after the first attempt (0 to 20), for throttling (C(Throttling*)),
+        C(ServiceUnavailable), C(InternalError), HTTP 429/500/502/503/504, connection errors and timeouts.
       - Waits grow exponentially with jitter; an C(x-acs-retry-after) header from the service is honoured.
       - Signature, credential, permission and parameter errors are never retried.
       - If not set, E(ALICLOUD_CAS_RETRIES).
@@ -99,7 +100,8 @@ options:
         tasks asking about the same CA make one API call.
       - V(0) disables the cache. A longer TTL means fewer calls but a gate may act on a status up to that old.
       - The cache lives in a per-user directory (see the security guide) and never holds a secret.
-      - Used by lookups and by modules that run on the controller (for example a task delegated to C(localhost)).
+      - Used by lookups, by the inventory plugin and by modules that run on the controller (for example a task
+        delegated to C(localhost)).
       - If not set, E(ALICLOUD_CAS_CACHE_TTL). The directory is E(ALICLOUD_CAS_CACHE_DIR), else
         C($XDG_CACHE_HOME/seed.alicloud_cas), else C(~/.cache/seed.alicloud_cas).
     type: int

@@ -69,20 +69,26 @@ def hint_for(code):
 MIN_SECRET_LENGTH = 8
 
 
-_VARIANTS = {}
+# Sets of secrets seen -> their forms. A long-lived process that rotates credentials would grow it without end: past
+# this many sets it starts afresh (forms are recomputed on demand).
+SECRET_FORMS = {}
+MAX_SECRET_SETS = 64
 
 
 def _variants(secrets):
     """Every form in which ``secrets`` may be echoed (plain, URL-encoded once or twice), longest first."""
     secrets = tuple(secrets)
-    forms = _VARIANTS.get(secrets)
+    forms = SECRET_FORMS.get(secrets)
     if forms is None:
         found = set()
         for secret in secrets:
             if secret and len(secret) >= MIN_SECRET_LENGTH:
                 once = quote(secret, safe='')
                 found.update((secret, once, quote_plus(secret, safe=''), quote(once, safe='')))
-        forms = _VARIANTS[secrets] = sorted(found, key=len, reverse=True)
+        forms = sorted(found, key=len, reverse=True)
+        if len(SECRET_FORMS) >= MAX_SECRET_SETS:
+            SECRET_FORMS.clear()
+        SECRET_FORMS[secrets] = forms
     return forms
 
 

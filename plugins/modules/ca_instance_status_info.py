@@ -166,8 +166,9 @@ issuers:
   type: dict
   sample: {c3e26e7943362eb8ae7cfff3bdf086cd: {instance_id: cas-member-demo-root, status: USED, usable: true}}
 request_id:
-  description: The service's RequestId of the (last) call, for support requests.
-  returned: success
+  description:
+    - The service's RequestId of the (last) call, for support requests; on failure, that of the failed call.
+  returned: success, and failure when the service answered
   type: str
   sample: 25589516-2A56-5159-AB88-4A1D9824E183
 query_result:
@@ -185,6 +186,20 @@ error_code:
   returned: failure, when the service answered with an error
   type: str
   sample: SignatureDoesNotMatch
+http_status:
+  description: The HTTP status of the service's error answer.
+  returned: failure, when the service answered with an error
+  type: int
+  sample: 400
+recommend:
+  description: The troubleshooting URL the service sent with its error, if any.
+  returned: failure, when the service answered with one
+  type: str
+attempts:
+  description: How many requests the call made (the first attempt and its retries) before it failed.
+  returned: failure
+  type: int
+  sample: 1
 '''
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_gate import REQUIRE_SPEC

@@ -5,6 +5,7 @@
 
 import pytest
 
+from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_errors
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, hint_for, redact)
 
@@ -20,6 +21,14 @@ def test_redacts_secrets_in_every_encoding():
     text = 'a tok+/=en b tok%2B%2F%3Den c tok%252B%252F%253Den d tok%2B%2F%3Den'
     out = redact(text, [token])
     assert 'tok' not in out and out.count('<redacted>') == 4
+
+
+def test_remembered_secret_forms_stay_bounded_and_still_redact():
+    """A process that sees ever new credentials (rotation, STS refreshes) keeps a bounded memory of them."""
+    for i in range(cas_errors.MAX_SECRET_SETS * 3):
+        secret = 'rotated-secret-%04d' % i
+        assert redact('x %s y' % secret, [secret]) == 'x <redacted> y'
+        assert len(cas_errors.SECRET_FORMS) <= cas_errors.MAX_SECRET_SETS
 
 
 @pytest.mark.parametrize('code, fragment', [
