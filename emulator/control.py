@@ -45,14 +45,21 @@ def _clock(state):
     }
 
 
+def _refuse_constant(name):
+    raise ValueError('%s is not a JSON number; give a finite number' % name)
+
+
 def _parse_json(body):
-    """Parse a JSON request body (empty means {})."""
+    """Parse a JSON request body (empty means {}). NaN and Infinity, which Python's parser would take, are refused
+    here for every control request: no setting, skew or fault parameter is meaningful with them."""
     if not body or not body.strip():
         return {}
     try:
-        return json.loads(body.decode('utf-8'))
+        return json.loads(body.decode('utf-8'), parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError('the body is not valid JSON: nested too deeply') from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ValueError('the body is not valid JSON: %s' % exc)
+        raise ValueError('the body is not valid JSON: %s' % exc) from None
 
 
 def handle_control(method, path, body, state, fixtures=None):

@@ -133,7 +133,7 @@ from ansible.utils.vars import combine_vars
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_client import (
     StatusResult, fetch_status, not_found_error, unique, validate_identifier, validate_instance_id)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, redact
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import derive_facts
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_facts import derive_facts, facts_well_formed
 from ansible_collections.seed.alicloud_cas.plugins.plugin_utils.cas_plugin import CasPlugin, display
 
 try:
@@ -182,23 +182,21 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
         self._add_issuers(answers, askers, now_ms)
 
     def _cached(self, cache_key):
-        """The answers kept by the inventory cache, or None (absent, expired, or not of this plugin's making)."""
+        """The answers kept by the inventory cache, or None (absent, expired, or not of this plugin's making:
+        then with a warning, and the caller syncs afresh)."""
         try:
             answers = self._cache[cache_key]
         except KeyError:
             return None
-        if not isinstance(answers, dict) or answers.get('format') != CACHE_FORMAT:
-            return None
-        try:  # a cache any tool can write to: anything not of this plugin's shape means "ask again"
-            facts = list(answers['instances'] or []) + list(answers['by_id'].values()) + list(answers['issuers'].values())
-            for item in facts:
-                if item is not None:
-                    derive_facts(dict(item), 0)
-                    if not isinstance(item['instance_id'], str):
-                        raise TypeError('instance_id')
-        except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
-            return None
-        return answers
+        except Exception as error:  # pylint: disable=broad-except  # a cache file that cannot be read: ask again
+            answers, why = None, ' (%s)' % redact(str(error).split('\n')[0][:200], self.secrets())
+        else:
+            why = ''
+        if answers is not None and _cache_shape_ok(answers):
+            return answers
+        display.warning('%s: the inventory cache entry %s is damaged or not of this plugin\'s making%s: it is ignored '
+                        'and the answers are fetched again.' % (self.ansible_name, cache_key, why))
+        return None
 
     def _hosts_asking(self):
         """``[(host, certificate or None, instance ID or None)]`` for the hosts of earlier sources that have the
@@ -320,3 +318,23 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
         self._set_composite_vars(self.get_option('compose'), variables, host, strict=strict)
         self._add_host_to_composed_groups(self.get_option('groups'), variables, host, strict=strict)
         self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, host, strict=strict)
+
+
+def _cache_shape_ok(answers):
+    """True if ``answers`` (read from a cache any tool can write to) is exactly what ``_populate`` stores: a mapping
+    with this format, ``instances`` None or a list of facts with distinct IDs, ``by_id`` and ``issuers`` mappings from
+    strings to facts or None (not found), each ``by_id`` facts about its own key. Anything else means "ask again"."""
+    if not isinstance(answers, dict) or answers.get('format') != CACHE_FORMAT or \
+            set(answers) != set(('format', 'instances', 'by_id', 'issuers')):
+        return False
+    instances, by_id, issuers = answers['instances'], answers['by_id'], answers['issuers']
+    if not (instances is None or isinstance(instances, list)) or not isinstance(by_id, dict) or not isinstance(issuers, dict):
+        return False
+    if instances is not None and (not all(facts_well_formed(f) for f in instances) or
+                                  len(set(f['instance_id'] for f in instances)) != len(instances)):
+        return False
+    for mapping in (by_id, issuers):
+        if not all(isinstance(k, str) and k and (v is None or facts_well_formed(v)) for k, v in mapping.items()):
+            return False
+    return all(v is None or v['instance_id'] == k for k, v in by_id.items())
+

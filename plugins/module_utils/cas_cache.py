@@ -61,7 +61,13 @@ class ResultCache:
         if not isinstance(entry, dict) or not isinstance(entry.get('value'), dict):
             return None
         stored_at = entry.get('stored_at')
-        if isinstance(stored_at, bool) or not isinstance(stored_at, (int, float)) or not math.isfinite(stored_at):
+        if isinstance(stored_at, bool) or not isinstance(stored_at, (int, float)):
+            return None
+        try:
+            stored_at = float(stored_at)
+        except OverflowError:
+            return None  # an integer of hundreds of digits: no time at all
+        if not math.isfinite(stored_at):
             return None  # NaN would never expire: every comparison with it is false
         age = self._clock() - stored_at
         if not 0 <= age < self.ttl:

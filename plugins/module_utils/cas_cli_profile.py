@@ -15,7 +15,7 @@ import os
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
     KNOWN_UNSUPPORTED_MODES, PROFILE_ENV, SUPPORTED_MODES, Credentials, StaticProvider, cli_config_path)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean, printable_ascii
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 
 
@@ -31,6 +31,9 @@ def _read_cli_config(path):
     except (ValueError, UnicodeDecodeError) as exc:
         raise CasConfigError('The aliyun CLI configuration %s is not valid JSON (%s): fix it with '
                              '"aliyun configure" or by hand.' % (path, exc), option='profile')
+    except RecursionError:
+        raise CasConfigError('The aliyun CLI configuration %s is not valid JSON (nested too deeply): fix it with '
+                             '"aliyun configure" or by hand.' % path, option='profile') from None
     if not isinstance(data, dict) or not isinstance(data.get('profiles', []), list):
         raise CasConfigError('The aliyun CLI configuration %s has an unexpected layout: expected an object '
                              'with a "profiles" list.' % path, option='profile')
@@ -92,6 +95,15 @@ class ProfileReader:
             if mode == 'StsToken':
                 require('sts_token')
             token = field('sts_token') if mode == 'StsToken' else None
+            garbled = [k for k, v in (('access_key_id', field('access_key_id')),
+                                      ('access_key_secret', field('access_key_secret')), ('sts_token', token))
+                       if v and not printable_ascii(v)]
+            if garbled:
+                # Never the values themselves: they may be the secret or the token.
+                raise CasConfigError('Profile %r in %s: %s holds characters other than printable ASCII (a typographic '
+                                     'quote, a non-Latin letter or a control character): AccessKeys and security '
+                                     'tokens are plain ASCII; set it again with "aliyun configure --profile %s".'
+                                     % (name, path, ', '.join(garbled), name), option='profile')
             base = StaticProvider(Credentials(field('access_key_id'), field('access_key_secret'), token, source))
             if mode != 'RamRoleArn':
                 return base

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import sys
 
 # The collection's version, for the User-Agent of modules that run where galaxy.yml is not (a managed host).
@@ -18,6 +19,10 @@ ACTION = 'GetCAInstanceStatus'
 STS_VERSION = '2015-04-01'
 # Codes with which the service refuses temporary credentials that it considers expired.
 EXPIRED_CODES = ('InvalidSecurityToken.Expired', 'InvalidAccessKeyId.NotFound')
+# A region ID such as cn-hangzhou (the CAS region option, the STS region of a profile or the environment).
+REGION_ID = re.compile(r'^[a-z0-9-]+$')
+# The session lengths STS AssumeRole and AssumeRoleWithOIDC accept (DurationSeconds), in seconds.
+MIN_ROLE_DURATION, MAX_ROLE_DURATION = 900, 43200
 
 
 def user_agent():

@@ -35,12 +35,19 @@ import os
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
     CLI_PROFILE_DISABLED_ENV, ECS_DISABLED_ENV, ECS_ROLE_ENV, ENV_SOURCES, OIDC_ENV, ROLE_ARN_ENV, Credentials,
     StaticProvider, cli_config_path)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean, first_set, truthy
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean, first_set, printable_ascii, truthy
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError
 
 
-def _from_pair(key_id, secret, token, id_name, secret_name, source):
+def _from_pair(key_id, secret, token, id_name, secret_name, token_name, source):
     if key_id and secret:
+        for value, name in ((key_id, id_name), (secret, secret_name), (token, token_name)):
+            if value and not printable_ascii(value):
+                # Never the value itself: it may be the secret or the token.
+                raise CasConfigError('%s holds characters other than printable ASCII (a typographic quote, a '
+                                     'non-Latin letter or a control character, as pasting from a document or chat '
+                                     'may add): AccessKeys and security tokens are plain ASCII; set it again, '
+                                     'copied from the RAM console or the STS answer.' % name, option=name)
         return StaticProvider(Credentials(key_id, secret, token, source))
     if key_id or secret:
         missing = secret_name if key_id else id_name
@@ -88,7 +95,7 @@ class Resolver:
             raise CasConfigError('oidc_provider_arn cannot be combined with access_key_id or profile: choose one '
                                  'credential source.', option='oidc_provider_arn')
 
-        provider = _from_pair(key_id, secret, token, 'access_key_id', 'access_key_secret', 'options')
+        provider = _from_pair(key_id, secret, token, 'access_key_id', 'access_key_secret', 'security_token', 'options')
         if provider is None and token:
             raise CasConfigError('security_token is set but access_key_id and access_key_secret are not: '
                                  'an STS token needs its AccessKey pair.', option='security_token')
@@ -123,7 +130,7 @@ class Resolver:
         env = self.environ
         for id_var, secret_var, token_var in ENV_SOURCES:
             provider = _from_pair(clean(env.get(id_var)), clean(env.get(secret_var)), clean(env.get(token_var)),
-                                  id_var, secret_var, 'environment %s' % id_var)
+                                  id_var, secret_var, token_var, 'environment %s' % id_var)
             if provider:
                 return provider
         oidc = [clean(env.get(name)) for name in OIDC_ENV]

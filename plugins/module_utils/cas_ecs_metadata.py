@@ -20,7 +20,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import Credentials, parse_expiration
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import truthy
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean, printable_ascii, truthy
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasCredentialError, CasTransportError
 
 DEFAULT_ENDPOINT = 'http://100.100.100.200'
@@ -32,8 +32,7 @@ ROLE_PATH = '/latest/meta-data/ram/security-credentials/'
 
 
 def metadata_endpoint(environ):
-    value = (environ.get(ENDPOINT_ENV) or '').strip().rstrip('/')
-    return value or DEFAULT_ENDPOINT
+    return (clean(environ.get(ENDPOINT_ENV)) or '').rstrip('/') or DEFAULT_ENDPOINT
 
 
 class EcsMetadata:
@@ -67,7 +66,13 @@ class EcsMetadata:
             raise CasCredentialError('the metadata service is not reachable (%s): is this an ECS instance?'
                                      % error.message.rstrip('.')) from None
         if response.status == 200 and response.body.strip():
-            return response.body.decode('utf-8', 'replace').strip()
+            token = response.body.decode('utf-8', 'replace').strip()
+            if not printable_ascii(token):
+                # It goes in a header, which cannot carry it; never shown (it is a credential).
+                raise CasCredentialError('the metadata service answered a session token that is not printable ASCII '
+                                         'text (a garbled answer): retry, and check what answers at %s'
+                                         % self.endpoint)
+            return token
         if self.imdsv1_disabled:
             raise CasCredentialError('the metadata service refused a session token (HTTP %d) and '
                                      'ALIBABA_CLOUD_IMDSV1_DISABLED=true forbids requests without one' % response.status)
@@ -105,7 +110,7 @@ class EcsMetadata:
             raise CasCredentialError('the metadata service answered HTTP %d for role %s' % (response.status, role_name))
         try:
             data = json.loads(response.body.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise CasCredentialError('the metadata service answered something that is not JSON for role %s'
                                      % role_name) from None
         fields = ('AccessKeyId', 'AccessKeySecret', 'SecurityToken', 'Expiration')
@@ -114,6 +119,12 @@ class EcsMetadata:
             code = data.get('Code') if isinstance(data, dict) else None
             raise CasCredentialError('the metadata service did not return credentials for role %s%s'
                                      % (role_name, ' (Code %s)' % code if isinstance(code, str) else ''))
+        garbled = [f for f in fields[:3] if not printable_ascii(data[f])]
+        if garbled:
+            # Never the values themselves: they are credentials.
+            raise CasCredentialError('the metadata service returned credentials for role %s whose %s holds characters '
+                                     'other than printable ASCII (a garbled answer): retry, and check what answers '
+                                     'at %s' % (role_name, ', '.join(garbled), self.endpoint))
         expiration = parse_expiration(data['Expiration'])
         if expiration is None:
             raise CasCredentialError('the metadata service returned an unreadable Expiration for role %s' % role_name)

@@ -26,6 +26,15 @@ def first_set(environ, names):
     return None, None
 
 
+def printable_ascii(value):
+    """True for text of printable ASCII only (space to ``~``), as AccessKeys, security tokens and HTTP headers are.
+
+    A typographic quote pasted from a document, a non-Latin letter or a control character is not: such a value
+    cannot be sent in a header, or cannot be the credential it claims to be.
+    """
+    return isinstance(value, str) and value.isascii() and value.isprintable()
+
+
 def truthy(value):
     """A boolean setting: True for a bool True or ``1``, ``true``, ``yes``, ``on`` (any case); False otherwise."""
     if isinstance(value, bool):

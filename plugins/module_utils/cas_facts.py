@@ -77,16 +77,34 @@ def _checked(entry, index):
                                        'documented shape, so no decision can be based on it' % (field, label))
             values[name] = None
             continue
-        if kind == 'int':
-            ok = isinstance(value, int) and not isinstance(value, bool) and \
-                0 <= value <= (MAX_TIME_MS if field.endswith('Time') else MAX_COUNT)
-        else:
-            ok = isinstance(value, str) and value != ''
-        if not ok:
+        if not value_ok(field, kind, value):
             raise CasResponseError('The service answered %s=%s for %s where %s was expected: the answer does not '
                                    'have the documented shape' % (field, _shown(value), label, _expected(field, kind)))
         values[name] = value
     return values
+
+
+def value_ok(field, kind, value):
+    """True if ``value`` (not None) is of the kind and range the service sends in ``field`` (see ``FIELDS``)."""
+    if kind == 'int':
+        return isinstance(value, int) and not isinstance(value, bool) and \
+            0 <= value <= (MAX_TIME_MS if field.endswith('Time') else MAX_COUNT)
+    return isinstance(value, str) and value != ''
+
+
+def facts_well_formed(facts):
+    """True if ``facts`` (a fact dict kept somewhere untrusted, such as an inventory cache) holds every field of
+    ``FIELDS`` that is required, and each field present is of the kind an answer was checked for."""
+    if not isinstance(facts, dict):
+        return False
+    for field, name, kind, required in FIELDS:
+        value = facts.get(name)
+        if value is None:
+            if required:
+                return False
+        elif not value_ok(field, kind, value):
+            return False
+    return True
 
 
 def _expected(field, kind):

@@ -19,6 +19,9 @@ import re
 
 from urllib.parse import urlsplit
 
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_constants import (
+    MAX_ROLE_DURATION, MIN_ROLE_DURATION, REGION_ID)
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import first_set
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import REDACTED, CasConfigError
 
 DEFAULT_REGION = 'cn-hangzhou'
@@ -81,11 +84,10 @@ def env_fallback_nonempty(*names):
     as it does for plugins, instead of failing the module with "unable to convert to float".
     """
     from ansible.module_utils.basic import AnsibleFallbackNotFound  # imported here: this file is also used without Ansible
-    for name in names:
-        value = os.environ.get(name)
-        if value is not None and value.strip():
-            return value
-    raise AnsibleFallbackNotFound
+    _value, name = first_set(os.environ, names)  # what counts as set is cas_env's to say
+    if name is None:
+        raise AnsibleFallbackNotFound
+    return os.environ[name]  # as set: AnsibleModule converts it by the option's type
 
 
 def connection_argspec():
@@ -171,7 +173,7 @@ def _as_number(name, value, kind, minimum, maximum=None, allow_zero=True):
         value = None
     try:
         number = kind(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf), or float() of a huge integer
         number = None
     if kind is float and number is not None and (math.isnan(number) or math.isinf(number)):
         number = None
@@ -199,7 +201,7 @@ class ClientConfig:
         self.role_session_name = role_session_name
         self.role_duration = role_duration
         if role_duration is not None:
-            self.role_duration = _as_number('role_duration', role_duration, int, 900, 43200)
+            self.role_duration = _as_number('role_duration', role_duration, int, MIN_ROLE_DURATION, MAX_ROLE_DURATION)
         self.oidc_provider_arn = oidc_provider_arn
         self.oidc_token_file = oidc_token_file
         self.ecs_role_name = ecs_role_name
@@ -213,7 +215,7 @@ class ClientConfig:
         self.environ = os.environ if environ is None else environ
         self.home = home
         self.region = (region or DEFAULT_REGION).strip()
-        if not re.match(r'^[a-z0-9-]+$', self.region):
+        if not REGION_ID.match(self.region):
             raise CasConfigError('region %r is not a region ID such as cn-hangzhou.' % (region,), option='region')
         self.endpoint = endpoint.strip() if isinstance(endpoint, str) and endpoint.strip() else None
         self.base_url, self.host = parse_endpoint(self.endpoint or endpoint_for_region(self.region))

@@ -28,10 +28,12 @@ import threading
 import time
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils import cas_files
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_constants import (
+    MAX_ROLE_DURATION, MIN_ROLE_DURATION, REGION_ID)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_credentials import (
     ROLE_DURATION_ENV, ROLE_SESSION_NAME_ENV, Credentials, parse_expiration)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import metadata_endpoint
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import first_set, truthy
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_env import clean, first_set, printable_ascii, truthy
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import CasConfigError, CasCredentialError, CasError
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_options import parse_endpoint
 
@@ -39,7 +41,7 @@ STS_ENDPOINT_ENV = 'ALIBABA_CLOUD_STS_ENDPOINT'
 STS_REGION_ENV = 'ALIBABA_CLOUD_STS_REGION'
 STS_VPC_ENV = 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED'
 CACHE_CREDENTIALS_ENV = 'ALICLOUD_CAS_CACHE_CREDENTIALS'
-MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 43200, 3600
+DEFAULT_DURATION = 3600
 REFRESH_MARGIN = 900  # seconds before expiry, as the official library (less for short sessions)
 FAILURE_MEMORY = 5.0  # seconds for which a failed fetch answers the other threads of the process
 _ROLE_ARN = re.compile(r'^acs:ram::\d*:role/[A-Za-z0-9._@/+=,-]+$', re.IGNORECASE)
@@ -85,13 +87,13 @@ class StsEndpoint:
 
     @classmethod
     def from_settings(cls, settings, environ, region=None, vpc=None):
-        explicit = (settings.get('sts_endpoint') or environ.get(STS_ENDPOINT_ENV) or '').strip()
+        explicit = clean(settings.get('sts_endpoint') or environ.get(STS_ENDPOINT_ENV))
         if explicit:
             base_url, host = parse_endpoint(explicit, option='sts_endpoint')
             return cls(base_url, host)
-        region = region or (environ.get(STS_REGION_ENV) or '').strip() or None
+        region = region or clean(environ.get(STS_REGION_ENV))
         vpc = truthy(environ.get(STS_VPC_ENV)) if vpc is None else vpc
-        if region and not re.match(r'^[a-z0-9-]+$', region):
+        if region and not REGION_ID.match(region):
             raise CasConfigError('STS region %r is not a region ID such as cn-hangzhou.' % region, option='sts_endpoint')
         host = ('sts-vpc.%s.aliyuncs.com' if vpc else 'sts.%s.aliyuncs.com') % region if region else 'sts.aliyuncs.com'
         return cls('https://' + host, host)
@@ -129,11 +131,11 @@ class CredentialStore:
             refresh, expiration = float(entry['refresh_at']), float(entry['expiration'])
             fields = [entry[k] for k in ('access_key_id', 'access_key_secret')]
             token, source = entry.get('security_token'), entry.get('source')
-        except (KeyError, TypeError, ValueError):
-            return None  # torn, foreign or damaged: fetch anew
-        if not (now < refresh <= expiration < now + 86400 * 2) or not all(isinstance(f, str) and f for f in fields) \
-                or not isinstance(token, (str, type(None))) or not isinstance(source, (str, type(None))):
-            return None  # NaN, a time far ahead or a wrong shape: never trusted
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return None  # torn, foreign or damaged (a number too large for a float among them): fetch anew
+        if not (now < refresh <= expiration < now + 86400 * 2) or not all(printable_ascii(f) and f for f in fields) \
+                or not (token is None or printable_ascii(token)) or not isinstance(source, (str, type(None))):
+            return None  # NaN, a time far ahead, a wrong shape or text no header can carry: never trusted
         return Credentials(fields[0], fields[1], token, source, expiration), refresh
 
     def fetch(self, key, produce, clock=time.time):
@@ -245,6 +247,13 @@ class TemporaryProvider:
             raise CasCredentialError('%s: the STS answer lacks Credentials (AccessKeyId, AccessKeySecret, '
                                      'SecurityToken, Expiration).' % self.source,
                                      request_id=data.get('RequestId') if isinstance(data, dict) else None)
+        request_id = data.get('RequestId') if isinstance(data.get('RequestId'), str) else None
+        garbled = [f for f in fields[:3] if not printable_ascii(block[f])]
+        if garbled:
+            # Never the values themselves: they are credentials.
+            raise CasCredentialError('%s: the STS answer holds characters other than printable ASCII in %s (a garbled '
+                                     'answer): retry, and check sts_endpoint and any proxy in between if it persists.'
+                                     % (self.source, ', '.join(garbled)), request_id=request_id)
         expiration = parse_expiration(block['Expiration'])
         if expiration is None:
             raise CasCredentialError('%s: the STS answer has an unreadable Expiration.' % self.source)
@@ -271,11 +280,11 @@ def _validated_role(role_arn, session_name, duration, option_prefix='role'):
         duration = DEFAULT_DURATION
     try:
         duration = int(duration)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: infinity (1e999 in a JSON file)
         duration = None
-    if duration is None or not MIN_DURATION <= duration <= MAX_DURATION:
+    if duration is None or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION:
         raise CasConfigError('role_duration must be a number of seconds between %d and %d.'
-                             % (MIN_DURATION, MAX_DURATION), option='role_duration')
+                             % (MIN_ROLE_DURATION, MAX_ROLE_DURATION), option='role_duration')
     return session_name, duration
 
 

@@ -157,7 +157,11 @@ def _pool_manager(base_url, verify):
     elif proxy.lower().startswith('socks'):
         from urllib3.contrib.socks import SOCKSProxyManager  # needs PySocks, as requests does for SOCKS
         username, password = requests.utils.get_auth_from_url(proxy)
-        return SOCKSProxyManager(proxy, username=username or None, password=password or None, **tls)
+        manager = SOCKSProxyManager(proxy, username=username or None, password=password or None, **tls)
+        # Its own pools (they connect through the proxy), with their connections noted for the watchdog too.
+        manager.pool_classes_by_scheme = dict((scheme, _noting_connection(pool))
+                                              for scheme, pool in manager.pool_classes_by_scheme.items())
+        return manager
     else:
         username, password = requests.utils.get_auth_from_url(proxy)
         headers = urllib3.make_headers(proxy_basic_auth='%s:%s' % (username, password)) if username else None
@@ -234,6 +238,18 @@ class HttpTransport:
             if exchange.expired:
                 raise self._expired(host) from None
             raise CasTransportError('The request to %s failed (%s)' % (host, _reason(exc))) from None
+        except ValueError:
+            # UnicodeEncodeError for a header value beyond Latin-1 (a typographic quote pasted into a credential),
+            # ValueError for a control character: their texts quote the value, which may be a secret, so neither is
+            # shown. The credential sources refuse such values first; this is the last line of defence.
+            if exchange.expired:
+                raise self._expired(host) from None
+            error = CasTransportError('The request to %s could not be sent: a header or the URL holds characters '
+                                      'HTTP cannot carry (other than printable ASCII). Check the credentials and '
+                                      'options for a pasted typographic quote, a non-Latin letter or a control '
+                                      'character' % host)
+            error.retryable = False
+            raise error from None
         return HttpResponse(response.status, dict((k.lower(), v) for k, v in response.headers.items()), body)
 
     def _expired(self, host):

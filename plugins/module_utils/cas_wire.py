@@ -11,18 +11,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import time
 
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_constants import (
     API_VERSION, EXPIRED_CODES, STS_VERSION, user_agent)
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import TIMEOUT, EcsMetadata
 from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_errors import (
     CasApiError, CasError, CasResponseError, hint_for, redact_tree)
-from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, percent_encode
+from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_signer import V3Signer, new_nonce, utc_timestamp
 
 # The longest integer an answer may hold: epoch milliseconds have 13 digits. Longer ones (thousands of digits
 # cost seconds to convert) are refused while parsing.
 MAX_INT_DIGITS = 20
+# The longest x-acs-retry-after (milliseconds) taken as a hint: 9 digits, some 11 days. A longer one, or one spelled
+# with other than ASCII digits ('²' is a digit to str.isdigit, not to int), is ignored: the usual backoff applies.
+MAX_RETRY_AFTER_DIGITS = 9
 
 
 class _Refused(ValueError):
@@ -94,15 +96,13 @@ class Wire:
             return self._send(lambda: signer.sign(sts.host, action, STS_VERSION, params), sts.base_url, transport,
                               action, limiter)
 
-        def encode(pairs):
-            return '&'.join('%s=%s' % (percent_encode(k), percent_encode(pairs[k])) for k in sorted(pairs))
-
+        encode = V3Signer.canonical_query_string
         # The parameters (the OIDC token among them) go in a form body, never in the URL that errors may quote.
         body = encode(params).encode('ascii')
 
         def unsigned():
             query = dict(Action=action, Version=STS_VERSION, Format='JSON', SignatureNonce=new_nonce(),
-                         Timestamp=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+                         Timestamp=utc_timestamp())
             return encode(query), {'host': sts.host, 'x-acs-action': action, 'x-acs-version': STS_VERSION,
                                    'content-type': 'application/x-www-form-urlencoded'}
         return self._send(unsigned, sts.base_url, transport, action, limiter, body=body)
@@ -194,6 +194,12 @@ class Wire:
             text = '%s: %s' % (text, message.rstrip('.'))
         error = CasApiError(text, code=code, request_id=request_id, http_status=status,
                             recommend=recommend, hint=hint_for(code))
-        retry_after = headers.get('x-acs-retry-after')
-        error.retry_after_ms = int(retry_after) if retry_after and retry_after.isdigit() else None
+        error.retry_after_ms = retry_after_ms(headers.get('x-acs-retry-after'))
         return error
+
+
+def retry_after_ms(value):
+    """The wait an ``x-acs-retry-after`` header asks for (milliseconds), or None to ignore a missing or odd one."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_RETRY_AFTER_DIGITS:
+        return int(value)
+    return None

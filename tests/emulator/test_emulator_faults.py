@@ -225,3 +225,18 @@ def test_inject_rejects_unknown_kinds(emulator):
         emulator.inject('explode')
     status, body = emulator.control('POST', 'faults', {'kind': 'hang', 'seconds': 'long'})
     assert status == 400 and 'seconds' in body['error']
+
+
+@pytest.mark.parametrize('path, body', [
+    ('faults', {'kind': 'hang', 'seconds': float('nan')}),
+    ('faults', {'kind': 'hang', 'seconds': float('inf')}),
+    ('faults', {'kind': 'endless_chunked', 'interval': float('nan')}),
+    ('faults', {'kind': 'drip_body', 'interval': float('nan')}),
+    ('clock', {'skew_seconds': float('nan')}),
+], ids=['hang-nan', 'hang-inf', 'endless-nan', 'drip-nan', 'clock-nan'])
+def test_control_refuses_non_finite_numbers(emulator, path, body):
+    # Python's json reads NaN and Infinity; NaN passes every range comparison and would make a hang or a drip spin.
+    status, answer = emulator.control('POST', path, body)
+    assert status == 400 and 'not a JSON number; give a finite number' in answer['error']
+    assert emulator.control('GET', 'faults')[1]['pending'] == []
+    assert emulator.control('GET', 'clock')[1]['skew_seconds'] == 0

@@ -219,9 +219,35 @@ def test_a_damaged_inventory_cache_costs_a_fresh_sync_not_a_traceback(runner):
         cache_ttl=0))
     listed(runner.inventory([source]))
     assert calls(runner) == 1
-    damaged = {'format': 1, 'instances': [{'status': 'USED'}], 'by_id': {}, 'issuers': {}}
-    for entry in cache_dir.iterdir():
-        stored = json.loads(entry.read_text())  # 2.19 and later wrap the value in __payload__
-        entry.write_text(json.dumps({'__payload__': json.dumps(damaged)} if '__payload__' in stored else damaged))
-    inventory = listed(runner.inventory([source]))
-    assert calls(runner) == 2 and sorted(inventory['alicloud_cas_instances']['hosts']) == sorted(DEMO_INSTANCE_IDS)
+    entries = list(cache_dir.iterdir())
+    good = json.loads(entries[0].read_text())
+    wrapped = '__payload__' in good  # 2.19 and later wrap the value in __payload__
+    answers = json.loads(good['__payload__']) if wrapped else good
+    root = next(f for f in answers['instances'] if f['instance_id'] == 'cas-member-demo-root')
+    other = next(f for f in answers['instances'] if f['instance_id'] != 'cas-member-demo-root')
+    shapes = [
+        [{'status': 'USED'}],  # an instance without its ID
+        [None],  # null where an instance belongs
+        0, '', {}, 'cas-member-demo-root',  # not a list (falsy or not)
+        [root, 5],
+        [root, dict(root, after_time='tomorrow')],  # a field of the wrong kind
+        [root, dict(root, before_time=float('nan'))],  # Python's json reads NaN
+        [root, dict(root)],  # one instance twice
+    ]
+    damaged = [dict(answers, instances=shape) for shape in shapes] + [
+        dict(answers, by_id={'cas-member-demo-root': other}),  # another instance's facts under an ID
+        dict(answers, by_id=[]), dict(answers, issuers={'x': 'y'}), dict(answers, format=None), [answers],
+        '{not JSON',  # a file the cache plugin cannot read at all
+    ]
+    for number, value in enumerate(damaged, start=2):
+        for entry in entries:
+            entry.write_text(value if isinstance(value, str) else
+                             json.dumps({'__payload__': json.dumps(value)} if wrapped else value))
+        result = runner.inventory([source])
+        inventory = listed(result)
+        assert calls(runner) == number, value
+        assert sorted(inventory['alicloud_cas_instances']['hosts']) == sorted(DEMO_INSTANCE_IDS), value
+        assert 'Traceback' not in result.stderr and 'damaged' in said(result), value
+    result = runner.inventory([source])  # the fresh sync was stored again: the next one is served by the cache
+    assert calls(runner) == number and 'damaged' not in said(result)
+    assert sorted(listed(result)['alicloud_cas_instances']['hosts']) == sorted(DEMO_INSTANCE_IDS)

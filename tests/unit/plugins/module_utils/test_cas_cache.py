@@ -124,6 +124,8 @@ def _count_calls(cache, key, use=None):
 @pytest.mark.parametrize('content', [
     '{"stored_at": NaN, "value": {"RequestId": "stale"}}',        # NaN never expires: every comparison is false
     '{"stored_at": Infinity, "value": {"RequestId": "stale"}}',
+    '{"stored_at": 1%s, "value": {"RequestId": "stale"}}' % ('0' * 400),  # too large for a float: no time at all
+    '{"stored_at": -1%s, "value": {"RequestId": "stale"}}' % ('0' * 400),
     '{"stored_at": "1000", "value": {"RequestId": "stale"}}',
     '{"stored_at": true, "value": {"RequestId": "stale"}}',
     '{"stored_at": 1000, "value": ["not", "a", "dict"]}',

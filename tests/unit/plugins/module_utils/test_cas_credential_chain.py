@@ -186,3 +186,40 @@ def test_nothing_configured_and_no_metadata_service_lists_every_source(tmp_path)
                    'config.json', 'metadata service at http://127.0.0.1:9', 'not reachable',
                    'ALIBABA_CLOUD_ECS_METADATA_DISABLED'):
         assert source in text
+
+
+@pytest.mark.parametrize('kwargs, env, option', [
+    ({'access_key_id': 'LTAI\u2019id', 'access_key_secret': 'the-secret'}, {}, 'access_key_id'),
+    ({'access_key_id': 'id', 'access_key_secret': 'the-secret\u2019'}, {}, 'access_key_secret'),  # a pasted quote
+    ({'access_key_id': 'id', 'access_key_secret': 's', 'security_token': 'the-token\u00e9'}, {}, 'security_token'),
+    ({'access_key_id': 'id', 'access_key_secret': 'the\x00secret'}, {}, 'access_key_secret'),
+    ({}, dict(NEW, ALIBABA_CLOUD_ACCESS_KEY_SECRET='the-secret\u2019'), 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+    ({}, dict(OLD, ALICLOUD_SECURITY_TOKEN='the-token\n2'), 'ALICLOUD_SECURITY_TOKEN'),
+])
+def test_credentials_that_are_not_printable_ascii_name_the_setting_not_the_value(tmp_path, kwargs, env, option):
+    with pytest.raises(CasConfigError) as err:
+        resolve_credentials(environ=env, home=str(tmp_path), **kwargs)
+    text = str(err.value)
+    assert err.value.option == option and text.startswith('%s holds characters other than printable ASCII' % option)
+    for value in list(kwargs.values()) + list(env.values()):
+        if value not in ('id', 's'):
+            assert value not in text
+
+
+@pytest.mark.parametrize('field', ['access_key_id', 'access_key_secret', 'sts_token'])
+def test_a_profile_credential_that_is_not_printable_ascii_names_the_field_not_the_value(tmp_path, field):
+    profile = dict(PROFILES['profiles'][1])
+    profile[field] = 'zq9marker\u2019value'
+    write_config(tmp_path, {'current': 'sts', 'profiles': [profile]})
+    with pytest.raises(CasConfigError) as err:
+        resolve_credentials(environ={}, home=str(tmp_path))
+    text = str(err.value)
+    assert "Profile 'sts'" in text and '%s holds characters other than printable ASCII' % field in text
+    assert 'zq9marker' not in text and err.value.option == 'profile'
+
+
+def test_a_config_nested_too_deeply_is_a_clear_error(tmp_path):
+    write_config(tmp_path, '[' * 100000 + ']' * 100000)
+    with pytest.raises(CasConfigError) as err:
+        resolve_credentials(environ={}, home=str(tmp_path))
+    assert 'is not valid JSON (nested too deeply)' in str(err.value)

@@ -69,3 +69,39 @@ def test_metadata_errors(routes, unreachable, fragment):
     assert fragment in str(err.value)
     if unreachable:
         assert len(transport.requests) == 1  # nothing more is tried when the service does not answer
+
+
+def test_a_session_token_that_is_not_printable_ascii_is_not_sent():
+    transport = FakeMetadata({('PUT', '/latest/api/token'): (200, 'TOKEN\u2019zq9marker'),
+                              ('GET', '/latest/meta-data/ram/security-credentials/R'): (200, creds_body())})
+    with pytest.raises(CasCredentialError) as err:
+        EcsMetadata('http://m', transport, {}).role_credentials('R', 'ECS')
+    assert 'session token that is not printable ASCII' in str(err.value) and 'zq9marker' not in str(err.value)
+    assert len(transport.requests) == 1  # nothing was sent with it
+
+
+@pytest.mark.parametrize('field', ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'])
+def test_credentials_that_are_not_printable_ascii_are_refused_without_showing_them(field):
+    body = dict(json.loads(creds_body()), **{field: 'zq9marker\ufffdvalue'})
+    transport = FakeMetadata({('PUT', '/latest/api/token'): (200, 'T'),
+                              ('GET', '/latest/meta-data/ram/security-credentials/R'): (200, json.dumps(body))})
+    with pytest.raises(CasCredentialError) as err:
+        EcsMetadata('http://m', transport, {}).role_credentials('R', 'ECS')
+    text = str(err.value)
+    assert 'credentials for role R whose %s holds characters other than printable ASCII' % field in text
+    assert 'zq9marker' not in text
+
+
+def test_an_answer_nested_too_deeply_is_not_json():
+    transport = FakeMetadata({('PUT', '/latest/api/token'): (200, 'T'),
+                              ('GET', '/latest/meta-data/ram/security-credentials/R'): (200, '[' * 100000)})
+    with pytest.raises(CasCredentialError) as err:
+        EcsMetadata('http://m', transport, {}).role_credentials('R', 'ECS')
+    assert 'answered something that is not JSON for role R' in str(err.value)
+
+
+def test_endpoint_from_the_environment():
+    from ansible_collections.seed.alicloud_cas.plugins.module_utils.cas_ecs_metadata import metadata_endpoint
+    assert metadata_endpoint({}) == metadata_endpoint({'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': '  '}) == \
+        'http://100.100.100.200'
+    assert metadata_endpoint({'ALICLOUD_CAS_ECS_METADATA_ENDPOINT': ' http://127.0.0.1:9/ '}) == 'http://127.0.0.1:9'

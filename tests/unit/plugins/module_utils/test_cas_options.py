@@ -49,8 +49,10 @@ def test_region_maps_to_endpoint():
     assert ClientConfig(region='cn-shanghai').host == 'cas.aliyuncs.com'
     assert ClientConfig(region='ap-southeast-1').host == 'cas.ap-southeast-1.aliyuncs.com'
     assert ClientConfig(region='ap-southeast-1', endpoint='http://127.0.0.1:1').host == '127.0.0.1:1'
-    with pytest.raises(CasConfigError):
-        ClientConfig(region='Not A Region!')
+    for region in ('Not A Region!', 'CN-HANGZHOU', 'cn_hangzhou'):
+        with pytest.raises(CasConfigError) as err:
+            ClientConfig(region=region)
+        assert err.value.option == 'region' and 'is not a region ID such as cn-hangzhou' in str(err.value)
 
 
 @pytest.mark.parametrize('kwargs, fragment', [
@@ -58,6 +60,10 @@ def test_region_maps_to_endpoint():
     ({'timeout': 0}, 'timeout must be a number greater than 0'),
     ({'timeout': 'soon'}, "got 'soon'"),
     ({'timeout': float('nan')}, 'timeout must be'),
+    ({'timeout': 10 ** 400}, 'timeout must be a number greater than 0'),  # too large for a float
+    ({'retries': float('inf')}, 'retries must be a number between 0 and 20'),  # no integer is infinite
+    ({'role_duration': float('inf')}, 'role_duration must be a number between 900 and 43200'),
+    ({'role_duration': 899}, 'role_duration must be a number between 900 and 43200'),
     ({'retries': -1}, 'retries must be a number between 0 and 20'),
     ({'retries': 1000}, 'retries must be a number between 0 and 20'),
     ({'retries': True}, 'retries must be'),
@@ -123,5 +129,7 @@ def test_empty_environment_variables_count_as_unset(monkeypatch):
         env_fallback_nonempty('ALICLOUD_CAS_TIMEOUT', 'ALICLOUD_CAS_RETRIES')
     monkeypatch.setenv('ALICLOUD_CAS_RETRIES', '3')
     assert env_fallback_nonempty('ALICLOUD_CAS_TIMEOUT', 'ALICLOUD_CAS_RETRIES') == '3'
+    monkeypatch.setenv('ALICLOUD_CAS_TIMEOUT', ' 7 ')
+    assert env_fallback_nonempty('ALICLOUD_CAS_TIMEOUT', 'ALICLOUD_CAS_RETRIES') == ' 7 '  # the first set, as set
     spec = connection_argspec()
     assert spec['timeout']['fallback'] == (env_fallback_nonempty, ['ALICLOUD_CAS_TIMEOUT'])

@@ -127,6 +127,7 @@ def test_a_failed_fetch_answers_the_other_threads_for_a_few_seconds():
     (dict(role_arn=ROLE, duration=899), 'role_duration'),
     (dict(role_arn=ROLE, duration=43201), 'role_duration'),
     (dict(role_arn=ROLE, duration='soon'), 'role_duration'),
+    (dict(role_arn=ROLE, duration=float('inf')), 'role_duration'),  # no integer is infinite
 ])
 def test_bad_role_settings_name_the_option(kwargs, option):
     with pytest.raises(CasConfigError) as err:
@@ -190,6 +191,62 @@ def test_store_on_disk_when_allowed_is_private_and_shared(tmp_path):
     assert again.get(sts).access_key_id == 'STS.key1' and len(sts.calls) == 1
     again.invalidate()
     assert not path.exists()
+
+
+@pytest.mark.parametrize('damage', [
+    dict(refresh_at=10 ** 400),                                    # too large for a float
+    dict(expiration=-10 ** 400),
+    dict(access_key_secret='tmp-secret-\u2019'),                   # no header or signature can carry it
+    dict(access_key_id='STS.key\n1'),
+    dict(security_token='tmp+token/\u00e9'),
+])
+def test_a_damaged_credentials_file_counts_as_absent(tmp_path, damage):
+    env = dict(NO_ECS, ALICLOUD_CAS_CACHE_DIR=str(tmp_path))
+    clock = Clock()
+    sts = FakeSts(clock)
+
+    def provider():
+        return RamRoleArnProvider(BASE, ROLE, sts=StsEndpoint('https://s', 's'),
+                                  store=CredentialStore.from_settings({'cache_credentials': True}, env), clock=clock)
+    provider().get(sts)
+    path = tmp_path / [f for f in os.listdir(str(tmp_path)) if f.endswith('.json')][0]
+    path.write_text(json.dumps(dict(json.loads(path.read_text()), **damage)))
+    CredentialStore._memory.clear()  # as another worker process would start
+    assert provider().get(sts).access_key_id == 'STS.key2' and len(sts.calls) == 2
+
+
+class GarbledSts(FakeSts):
+    def __init__(self, clock, field, value):
+        super(GarbledSts, self).__init__(clock)
+        self.field, self.value = field, value
+
+    def sts_call(self, sts, action, params, credentials, identity=None):
+        data = super(GarbledSts, self).sts_call(sts, action, params, credentials, identity)
+        data['Credentials'][self.field] = self.value
+        return data
+
+
+@pytest.mark.parametrize('field, value', [
+    ('AccessKeyId', 'STS.\u2019key'), ('AccessKeySecret', 'garbled-secret-\ufffd'), ('SecurityToken', 'garbled\rtoken'),
+])
+def test_a_garbled_sts_answer_is_a_clear_error_that_hides_the_value(field, value):
+    clock = Clock()
+    provider = RamRoleArnProvider(BASE, ROLE, sts=StsEndpoint('https://s', 's'), clock=clock)
+    with pytest.raises(CasCredentialError) as err:
+        provider.get(GarbledSts(clock, field, value))
+    text = str(err.value)
+    assert 'the STS answer holds characters other than printable ASCII in %s' % field in text
+    assert value not in text and 'R1' in text  # the RequestId, for support
+
+
+def test_a_profile_session_length_of_infinity_names_the_setting(tmp_path):
+    os.makedirs(str(tmp_path / '.aliyun'))
+    (tmp_path / '.aliyun' / 'config.json').write_text(
+        '{"current": "role", "profiles": [{"name": "role", "mode": "RamRoleArn", "access_key_id": "rid", '
+        '"access_key_secret": "rs", "ram_role_arn": "%s", "expired_seconds": 1e999}]}' % ROLE)
+    with pytest.raises(CasConfigError) as err:
+        resolve_provider({}, NO_ECS, str(tmp_path))
+    assert err.value.option == 'role_duration' and 'between 900 and 43200' in str(err.value)
 
 
 def test_env_switch_allows_the_disk_store(tmp_path):
@@ -289,3 +346,8 @@ def test_sts_endpoint_choice():
     with pytest.raises(CasConfigError) as err:
         StsEndpoint.from_settings({}, {'ALIBABA_CLOUD_STS_ENDPOINT': 'http://sts.example.com'})
     assert err.value.option == 'sts_endpoint'
+    blank = {'ALIBABA_CLOUD_STS_ENDPOINT': '  ', 'ALIBABA_CLOUD_STS_REGION': ' cn-beijing '}
+    assert StsEndpoint.from_settings({}, blank).host == 'sts.cn-beijing.aliyuncs.com'  # blank is unset; values stripped
+    with pytest.raises(CasConfigError) as err:
+        StsEndpoint.from_settings({}, {'ALIBABA_CLOUD_STS_REGION': 'CN_Beijing'})
+    assert err.value.option == 'sts_endpoint' and 'not a region ID' in str(err.value)

@@ -68,16 +68,30 @@ def _behave(kind, conn):
         conn.sendall(HEAD + b'Content-Length: %d\r\n\r\n' % len(BODY) + BODY)
 
 
-class Server:
-    """Answers every connection the way ``kind`` says; counts connections."""
+def _socks5_accept(conn):
+    """The server side of a SOCKS5 CONNECT without authentication: the proxy then *is* the endpoint."""
+    greeting = conn.recv(2)
+    conn.recv(greeting[1])
+    conn.sendall(b'\x05\x00')
+    head = conn.recv(4)
+    size = {1: 4, 4: 16}.get(head[3]) or conn.recv(1)[0]
+    conn.recv(size + 2)
+    conn.sendall(b'\x05\x00\x00\x01' + b'\x00' * 6)
 
-    def __init__(self, kind):
+
+class Server:
+    """Answers every connection the way ``kind`` says (after a SOCKS5 handshake with ``socks``); counts
+    connections."""
+
+    def __init__(self, kind, socks=False):
         self.kind = kind
+        self.socks = socks
         self.sock = socket.socket()
         self.sock.bind(('127.0.0.1', 0))
         self.sock.listen(16)
         self.url = 'http://127.0.0.1:%d' % self.sock.getsockname()[1]
         self.connections = 0
+        self.cut = 0  # connections the client closed while the server was still answering
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self):
@@ -91,10 +105,12 @@ class Server:
 
     def _one(self, conn):
         try:
+            if self.socks:
+                _socks5_accept(conn)
             _read_request(conn)
             _behave(self.kind, conn)
         except OSError:
-            pass  # the client cut the connection: what the deadline is for
+            self.cut += 1  # the client cut the connection: what the deadline is for
         finally:
             conn.close()
 
@@ -106,8 +122,8 @@ class Server:
 def serve():
     servers = []
 
-    def start(kind):
-        servers.append(Server(kind))
+    def start(kind, socks=False):
+        servers.append(Server(kind, socks))
         return servers[-1]
     yield start
     for server in servers:
@@ -129,6 +145,26 @@ def test_an_answer_that_never_completes_ends_at_the_timeout(serve, kind):
         send(server, timeout=1.0)
     assert str(raised.value) == 'No complete answer from 127.0.0.1 within timeout=1.0 seconds.'
     assert getattr(raised.value, 'retryable', True) and raised.value.__cause__ is None
+
+
+def test_the_timeout_holds_through_a_socks_proxy(serve, monkeypatch):
+    server = serve('drip_body', socks=True)
+    for name in ('NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'http_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('ALL_PROXY', 'socks5h://' + server.url.split('//')[1])
+    transport = HttpTransport(timeout=1.0, base_url='http://cas.example.invalid')
+    try:
+        with pytest.raises(CasTransportError) as raised:
+            transport.request('POST', 'http://cas.example.invalid/?InstanceId=x', {'host': 'cas.example.invalid'},
+                              'cas.example.invalid', b'')
+    finally:
+        transport.close()
+    assert str(raised.value) == 'No complete answer from cas.example.invalid within timeout=1.0 seconds.'
+    # The client cut the dripping answer off (the server's next write failed), rather than waiting it out.
+    waited = time.monotonic() + 5
+    while not server.cut and time.monotonic() < waited:
+        time.sleep(0.05)
+    assert (server.connections, server.cut) == (1, 1)
 
 
 def test_the_call_deadline_ends_an_exchange_before_its_timeout(serve):
@@ -180,3 +216,17 @@ def test_the_watchdog_restarts_in_a_forked_child(serve):
     process.start()
     assert queue.get(timeout=SERVER_CAP / 2) == 'No complete answer from 127.0.0.1 within timeout=0.5 seconds.'
     process.join(10)
+
+
+@pytest.mark.parametrize('value', ['zq9-token\u2019', 'zq9-token\u00e9\u4e2d', 'zq9-token\r\nX-Injected: 1'])
+def test_a_header_http_cannot_carry_is_one_clear_error_that_hides_it(serve, value):
+    transport = HttpTransport(timeout=1.0)
+    try:
+        with pytest.raises(CasTransportError) as raised:
+            transport.request('POST', serve('ok').url + '/', {'host': 'h', 'x-acs-security-token': value}, '127.0.0.1')
+    finally:
+        transport.close()
+    text = str(raised.value)
+    assert text.startswith('The request to 127.0.0.1 could not be sent: a header or the URL holds characters HTTP '
+                           'cannot carry')
+    assert 'zq9' not in text and raised.value.__cause__ is None and raised.value.retryable is False
