@@ -189,7 +189,7 @@ class InventoryModule(CasPlugin, BaseInventoryPlugin, Constructable, Cacheable):
         except KeyError:
             return None
         except Exception as error:  # pylint: disable=broad-except  # a cache file that cannot be read: ask again
-            answers, why = None, ' (%s)' % redact(str(error).split('\n')[0][:200], self.secrets())
+            answers, why = None, ' (%s)' % redact(str(error).partition('\n')[0][:200], self.secrets())
         else:
             why = ''
         if answers is not None and _cache_shape_ok(answers):
@@ -337,4 +337,3 @@ def _cache_shape_ok(answers):
         if not all(isinstance(k, str) and k and (v is None or facts_well_formed(v)) for k, v in mapping.items()):
             return False
     return all(v is None or v['instance_id'] == k for k, v in by_id.items())
-

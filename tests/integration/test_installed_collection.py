@@ -84,5 +84,3 @@ ROLE_PLAY = """
         identifier: "{{ emulator_demo.DEMO_CERTIFICATES['server-healthy'] }}"
         require: {usable: true, min_days_valid: 30}
 """
-
-
