@@ -13,7 +13,8 @@ Everything against the emulator, in one run:
    the collection.
 4. The inventory plugin: thousands of hosts whose certificates come from a few CAs, cold and with a warm
    inventory cache, against a play that asks the lookup on every host.
-5. Plays at the service's limit (10 requests/s): the naive approaches (cache off, official SDK) and many CAs.
+5. Plays at the service's limit (10 requests/s): the naive approaches (cache off, official SDK), many CAs, and
+   hosts that each ask about the CA behind their own certificate (1,000 distinct certificates, or 50 shared).
 6. Module cold start against ansible.builtin.ping.
 
 Prints tables; `--quick` runs smaller plays; `--only` one part. Nothing here is a pass/fail test.
@@ -41,14 +42,22 @@ CAS = ['cas-member-demo-root', 'cas-member-demo-sub-nearly-full', 'cas-member-de
        'cas-member-demo-sub-ended', 'cas-member-demo-buy', 'cas-member-demo-refund', 'cas-member-demo-revoked']
 
 
-def many_cas_fixtures(count):
-    """Fixtures with ``count`` usable instances, for the many-CA scenario."""
+def many_cas_fixtures(count, certificates=0):
+    """Fixtures with ``count`` usable instances and ``certificates`` server certificates issued by them in turn."""
     instances = [{'InstanceId': 'cas-member-bench-%03d' % i, 'Status': 'USED', 'Type': 'SUB_ROOT',
                   'CertTotalCount': 100, 'CertIssuedCount': i % 100, 'BeforeTime': '-10d', 'AfterTime': '+300d',
                   'UseExpireTime': '+300d', 'Identifier': '%032x' % i} for i in range(count)]
+    issued = [{'Identifier': bench_certificate(i), 'InstanceId': 'cas-member-bench-%03d' % (i % count),
+               'CertificateType': 'SERVER', 'CommonName': 'h%04d.bench.example' % i} for i in range(certificates)]
     return {'access_keys': [{'id': DEMO_ACCESS_KEY_ID, 'secret': DEMO_ACCESS_KEY_SECRET}], 'instances': instances,
+            'certificates': issued,
             'roles': [{'arn': DEMO_ROLE_ARN, 'max_session_duration': 3600,
                        'trusted_accounts': [DEMO_ROLE_ARN.split(':')[3]]}]}
+
+
+def bench_certificate(index):
+    """The identifier of the scenario's certificate number ``index`` (32 hexadecimal digits, like the service's)."""
+    return 'ce%030x' % index
 
 
 PROBE_LOOKUP = """
@@ -108,10 +117,13 @@ def bench_environment(workdir, cache_dir, emu):
     return env
 
 
-def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='scale.yml', role_arn=''):
+def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='scale.yml', role_arn='', certificates=0):
+    """Run a benchmark play; with ``certificates``, host i holds certificate i modulo that many (tls_certificate)."""
     inventory = os.path.join(workdir, 'hosts-%d.ini' % hosts)
     with open(inventory, 'w') as handle:
-        handle.write('[all]\n' + ''.join('h%04d ansible_connection=local\n' % i for i in range(hosts)))
+        handle.write('[all]\n' + ''.join('h%04d ansible_connection=local%s\n'
+                                         % (i, ' tls_certificate=' + bench_certificate(i % certificates) if certificates else '')
+                                         for i in range(hosts)))
     cache_dir = tempfile.mkdtemp(dir=workdir, prefix='cache-')
     evars = {'bench_endpoint': emu.url, 'bench_sdk_endpoint': emu.host_port, 'bench_key_id': DEMO_ACCESS_KEY_ID,
              'bench_key_secret': DEMO_ACCESS_KEY_SECRET, 'bench_cas': cas, 'bench_lookup': lookup,
@@ -146,30 +158,39 @@ def table(title, header, rows):
 
 
 def scale_scenarios(quick, workdir, variant_filter=None):
-    scenarios = [(200 if quick else 1000, 1), (30 if quick else 100, 30)]
+    """Plays at the service's limit: hosts asking about D distinct CAs, or each about the CA behind its certificate
+    (hosts sharing D distinct certificates)."""
+    scenarios = [(200 if quick else 1000, 1, 'CA'), (30 if quick else 100, 30, 'CAs'),
+                 (200 if quick else 1000, 200 if quick else 1000, 'certificates'), (200 if quick else 1000, 50, 'certificates')]
     rows = []
-    for hosts, ncas in scenarios:
-        fixtures = many_cas_fixtures(ncas) if ncas > len(CAS) else None
+    for hosts, distinct, kind in scenarios:
+        by_certificate = kind == 'certificates'
+        ncas = 10 if by_certificate else distinct
+        fixtures = many_cas_fixtures(ncas, distinct if by_certificate else 0) if by_certificate or ncas > len(CAS) else None
         cas = ['cas-member-bench-%03d' % i for i in range(ncas)] if fixtures else CAS[:ncas]
+        variants = [('no-API lookup (baseline)', 'none', 30, ''),
+                    ('seed.alicloud_cas, cache on (default)', 'seed.alicloud_cas.ca_instance_status', 30, ''),
+                    ('seed.alicloud_cas, RAM role, cache on', 'seed.alicloud_cas.ca_instance_status', 30, DEMO_ROLE_ARN),
+                    ('seed.alicloud_cas, cache off (naive)', 'seed.alicloud_cas.ca_instance_status', 0, ''),
+                    ('official SDK, naive lookup', 'sdk_ca_instance_status', 0, '')]
+        if by_certificate:  # the certificate shapes measure sharing, which neither a role nor cache off changes
+            variants = [v for v in variants if 'RAM role' not in v[0] and 'cache off' not in v[0]]
         with start_emulator(fixtures=fixtures, qps=10) as emu:
-            variants = [('no-API lookup (baseline)', 'none', 30, ''),
-                        ('seed.alicloud_cas, cache on (default)', 'seed.alicloud_cas.ca_instance_status', 30, ''),
-                        ('seed.alicloud_cas, RAM role, cache on', 'seed.alicloud_cas.ca_instance_status', 30,
-                         DEMO_ROLE_ARN),
-                        ('seed.alicloud_cas, cache off (naive)', 'seed.alicloud_cas.ca_instance_status', 0, ''),
-                        ('official SDK, naive lookup', 'sdk_ca_instance_status', 0, '')]
             base = None
             for label, lookup, ttl, role in variants:
                 if variant_filter and lookup != 'none' and not any(f in label for f in variant_filter):
                     continue
-                r = run_play(emu, workdir, hosts, cas, lookup, ttl, role_arn=role)
+                r = run_play(emu, workdir, hosts, cas, lookup, ttl, role_arn=role,
+                             playbook='certificate.yml' if by_certificate else 'scale.yml',
+                             certificates=distinct if by_certificate else 0)
                 base = r['wall'] if base is None else base
-                target = '%.1f' % (base + ncas / 10.0 + 2) if lookup.startswith(('seed', 'sdk')) else ''
-                rows.append(('%d x %d' % (hosts, ncas), label, r['calls'], r['sts_calls'], r['throttled'],
-                             r['failed_hosts'], '%.1f' % r['wall'], target))
-                print('  done: %d hosts x %d CAs, %s: %.1f s' % (hosts, ncas, label, r['wall']), file=sys.stderr)
+                target = '%.1f' % (base + distinct / 10.0 + 2) if lookup.startswith(('seed', 'sdk')) else ''
+                shape = '%d x %d %s' % (hosts, distinct, kind)
+                rows.append((shape, label, r['calls'], r['sts_calls'], r['throttled'], r['failed_hosts'],
+                             '%.1f' % r['wall'], target))
+                print('  done: %s, %s: %.1f s' % (shape, label, r['wall']), file=sys.stderr)
     table('Plays at the service limit (forks 20, emulator limit 10 requests/s)',
-          ('hosts x CAs', 'variant', 'API calls', 'of which STS', 'throttled', 'hosts failed', 'wall s', 'target s'),
+          ('hosts x distinct', 'variant', 'API calls', 'of which STS', 'throttled', 'hosts failed', 'wall s', 'target s'),
           rows)
 
 

@@ -10,12 +10,16 @@ DOCUMENTATION = r'''
 name: sdk_ca_instance_status
 short_description: Benchmark baseline, GetCAInstanceStatus through the official SDK
 description:
-  - One SDK call per term, per host, as a straightforward plugin written on alibabacloud-cas20200630 would do.
+  - One SDK call per term (or for O(identifier)), per host, as a straightforward plugin written on
+    alibabacloud-cas20200630 would do.
 options:
   _terms:
     description: Instance IDs.
     type: list
     elements: str
+  identifier:
+    description: A client or server certificate identifier; the answer is the CA that issued it.
+    type: str
   endpoint:
     description: host:port of the emulator.
     type: str
@@ -48,10 +52,14 @@ class LookupModule(LookupBase):
         client = Client(Config(access_key_id=self._templar.template(self.get_option('access_key_id')),
                                access_key_secret=self._templar.template(self.get_option('access_key_secret')),
                                endpoint=endpoint, protocol='http'))
+        identifier = self.get_option('identifier')
+        requests = [models.GetCAInstanceStatusRequest(instance_id=term) for term in terms]
+        if identifier:
+            requests.append(models.GetCAInstanceStatusRequest(identifier=identifier))
         out = []
-        for term in terms:
+        for request in requests:
             try:
-                body = client.get_cainstance_status(models.GetCAInstanceStatusRequest(instance_id=term)).body
+                body = client.get_cainstance_status(request).body
             except Exception as exc:  # the naive plugin reports whatever the SDK raised
                 raise AnsibleLookupError('SDK call failed: %s' % str(exc).splitlines()[0][:200]) from None
             out.extend(item.to_map() for item in body.instance_status_list)

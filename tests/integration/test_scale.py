@@ -9,13 +9,22 @@ Counts only, never timings (those live in benchmarks/).
 import pytest
 
 from conftest import assert_ok
+from emulator.testing import DEMO_CERTIFICATES, DEMO_CERTIFICATE_ISSUERS
 
 USABLE = ['cas-member-demo-root', 'cas-member-demo-sub-nearly-full', 'cas-member-demo-expiring']
 
 
-def inventory(runner, hosts):
+def inventory(runner, hosts, certificates=()):
+    """An inventory of local hosts; with ``certificates``, host i holds certificate i modulo their number."""
     path = runner.tmp / 'hosts.ini'
-    path.write_text('[all]\n' + ''.join('host%03d ansible_connection=local\n' % i for i in range(hosts)))
+    lines = []
+    for i in range(hosts):
+        line = 'host%03d ansible_connection=local' % i
+        if certificates:
+            name = certificates[i % len(certificates)]
+            line += ' tls_certificate=%s expected_issuer=%s' % (DEMO_CERTIFICATES[name], DEMO_CERTIFICATE_ISSUERS[name])
+        lines.append(line + '\n')
+    path.write_text('[all]\n' + ''.join(lines))
     return str(path)
 
 
@@ -38,3 +47,15 @@ def test_without_cache_every_host_calls_but_the_limiter_avoids_throttling(runner
     assert counters['calls_by_instance'] == {USABLE[0]: 2 * hosts}  # lookup + module per host
     assert counters['throttled'] == 0
     assert counters['max_in_one_second'] <= 10
+
+
+def test_hosts_sharing_certificates_make_one_call_per_certificate(runner):
+    # 40 hosts, 4 distinct certificates from 3 CAs: 4 calls, whichever host asks first for each.
+    shared = ['server-healthy', 'client-healthy', 'server-nearly-full', 'client-expiring']
+    result = runner.playbook('many_certificates.yml', extra_vars={'emu_cache_ttl': 600},
+                             inventory=inventory(runner, 40, shared), args=['--forks', '10'])
+    assert_ok(result)
+    counters = runner.emu.counters()
+    assert counters['calls_by_identifier'] == dict((DEMO_CERTIFICATES[name], 1) for name in shared)
+    assert counters['calls_by_action'] == {'GetCAInstanceStatus': 4}
+    assert counters['throttled'] == 0
