@@ -66,10 +66,14 @@ SANITY_STAMPS := $(call core_stamp,$(OLDEST)) $(call core_stamp,$(NEWEST))
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt tests/requirements.txt tests/requirements-2.19.txt tests/requirements-test.txt
+# The emulator is installed into it as a user would (pip install of emulator/, editable so that it is this tree's):
+# the commands alicloud-cas-emulator and alicloud-cas-emulator-run.
+$(STAMP): requirements.txt tests/requirements.txt tests/requirements-2.19.txt tests/requirements-test.txt \
+		emulator/pyproject.toml emulator/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r tests/requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable ./emulator
 	touch $@
 
 # Linters and ansible-builder, apart from the test venvs so that their dependencies move no test pin.
@@ -101,7 +105,7 @@ $(COLL):
 	ln -sfn ../../.. $(COLL)
 
 demo: venv link
-	cd $(ROOT) && ANSIBLE_PYTHON_INTERPRETER=$(PY) $(PY) -m emulator.run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
+	cd $(ROOT) && ANSIBLE_PYTHON_INTERPRETER=$(PY) $(BIN)/alicloud-cas-emulator-run -- $(BIN)/ansible-playbook -i localhost, -c local examples/demo_gate.yml
 
 # Every part runs even when one fails; make test fails if any did. Two lanes run side by side (2 cores; a
 # lane keeps about one busy): the main venv's sanity, unit and integration tests, streamed; and the parts

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from . import __version__
+from . import __version__, command_name
 from .fixtures import FixtureError, load_fixtures, parse_access_key_arg
 from .ram_fixtures import MAX_TESTING_DURATION
 from .server import EmulatorServer
@@ -28,7 +28,7 @@ EXIT_STARTUP_ERROR = 2
 def build_parser():
     """The argument parser."""
     parser = argparse.ArgumentParser(
-        prog='python -m emulator',
+        prog=command_name(),
         description='Emulator of the Alibaba Cloud CAS API (GetCAInstanceStatus, 2020-06-30), with STS (AssumeRole, '
                     'AssumeRoleWithOIDC) and ECS metadata credentials on the same port. See docs/emulator.md.')
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')

@@ -15,9 +15,9 @@ import signal
 import subprocess
 import sys
 
+from . import command_name
 from .testing import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, EmulatorError, start_emulator
 
-USAGE = 'usage: python -m emulator.run [EMULATOR OPTIONS] -- COMMAND [ARGS...]'
 # Credentials from the caller's environment that would not match the demo key.
 CLEARED_VARIABLES = (
     'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN',
@@ -45,7 +45,7 @@ def main(argv=None):
     """Start the emulator, run the command with its connection in the environment, stop the emulator."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if '--' not in argv or argv.index('--') == len(argv) - 1:
-        sys.stderr.write('%s\n' % USAGE)
+        sys.stderr.write('usage: %s [EMULATOR OPTIONS] -- COMMAND [ARGS...]\n' % command_name('run'))
         return 2
     split = argv.index('--')
     emulator_args, command = argv[:split], argv[split + 1:]

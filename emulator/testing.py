@@ -260,12 +260,14 @@ def _reader(stream, lines):
 
 
 def start_emulator(extra_args=(), fixtures=None, qps=None, tls=False, env=None, timeout=STARTUP_TIMEOUT):
-    """Start ``python -m emulator --port 0`` from the collection root and return a running Emulator.
+    """Start ``python -m <this package> --port 0`` from the collection root and return a running Emulator.
 
     ``fixtures`` is a path or a dict (written to a temporary JSON file); ``env`` is added to os.environ.
     """
     temp_files = []
-    args = [sys.executable, '-m', 'emulator', '--port', '0']
+    # This package's own name: emulator in a checkout, ansible_collections.seed.alicloud_cas.emulator in an installed
+    # collection (PYTHONPATH holds the collections directory), alicloud_cas_emulator when pip installed it.
+    args = [sys.executable, '-m', __package__, '--port', '0']
     if fixtures is not None:
         if isinstance(fixtures, dict):
             handle = tempfile.NamedTemporaryFile('w', suffix='.json', prefix='cas-emulator-fixtures-', delete=False, encoding='utf-8')

@@ -6,6 +6,7 @@ reports."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -109,7 +110,7 @@ def test_shutdown_takes_post_only():
         assert emu.process.wait(10) == 0
 
 
-def test_version_is_the_collection_version(tmp_path):
+def test_version_is_the_collection_version(tmp_path, monkeypatch):
     with open(os.path.join(COLLECTION_ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
         galaxy_version = re.search(r'^version:\s*(\S+)', handle.read(), re.MULTILINE).group(1)
     assert emulator.__version__ == galaxy_version
@@ -121,7 +122,25 @@ def test_version_is_the_collection_version(tmp_path):
     (tmp_path / 'galaxy.yml').write_text("namespace: seed\nversion: '2.0.0'  # quoted\n")
     assert emulator.collection_version(str(tmp_path)) == '2.0.0'
     (tmp_path / 'galaxy.yml').unlink()
+    # Installed by pip (no collection around it): the distribution's version, which the build took from one of them.
+    monkeypatch.setattr(importlib.metadata, 'version', lambda name: {'alicloud-cas-emulator': '3.0.0'}[name])
+    assert emulator.collection_version(str(tmp_path)) == '3.0.0'
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(importlib.metadata, 'version', not_installed)
     assert emulator.collection_version(str(tmp_path)) == 'unknown'
+
+
+@pytest.mark.parametrize('argv0, module, name', [
+    ('/venv/lib/python3.11/site-packages/emulator/__main__.py', '', 'python -m emulator'),
+    ('/checkout/emulator/run.py', 'run', 'python -m emulator.run'),
+    ('/venv/bin/alicloud-cas-emulator', '', 'alicloud-cas-emulator'),
+    ('/venv/bin/alicloud-cas-emulator-run', 'run', 'alicloud-cas-emulator-run'),
+])
+def test_usage_names_the_command_as_it_was_invoked(monkeypatch, argv0, module, name):
+    monkeypatch.setattr(sys, 'argv', [argv0, '--help'])
+    assert emulator.command_name(module) == name
 
 
 @pytest.mark.parametrize('command_line, program', [

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 seed.alicloud_cas contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The built tarball installs, and its emulator runs from the installed collection (not the source tree) the two
-documented ways: the role seed.alicloud_cas.emulator in a playbook, and ``python -m
-ansible_collections.seed.alicloud_cas.emulator.run`` with the collections path on PYTHONPATH."""
+"""The built tarball installs, and its emulator runs from the installed collection (not the source tree) the three
+documented ways: the role seed.alicloud_cas.emulator in a playbook, ``python -m
+ansible_collections.seed.alicloud_cas.emulator.run`` with the collections path on PYTHONPATH, and the commands that
+``pip install`` of the installed collection's emulator directory gives."""
 
 import os
 import re
@@ -14,7 +15,7 @@ import tarfile
 from conftest import BIN, ROOT
 from emulator.testing import process_gone
 
-BUILD_CLUTTER = ('.venv/', 'build/', 'tests/output/', 'benchmarks/', '.git/', '__pycache__', '.pyc', 'Makefile')
+BUILD_CLUTTER = ('.venv/', 'build/', 'tests/output/', 'benchmarks/', '.git/', '__pycache__', '.pyc', 'Makefile', '.egg-info')
 
 
 def run(cmd, env, cwd):
@@ -61,6 +62,23 @@ def test_build_install_and_run_demo_from_the_tarball(tmp_path):
                 '-i', 'localhost,', '-c', 'local', str(home / 'examples' / 'demo_gate.yml')], env_m, str(elsewhere))
     assert demo.returncode == 0, demo.stdout[-4000:]
     assert 'Deployment stopped by the gate, as intended: CA gate failed: cas-member-demo-sub-nearly-full' in demo.stdout
+
+    # pip install of the installed collection's emulator/ (offline: no dependencies, this Python's setuptools), then
+    # its commands, which know their version from the distribution's metadata (no MANIFEST.json next to them).
+    target = tmp_path / 'pip-target'
+    pipped = run([sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--target',
+                  str(target), str(home / 'emulator')], env, str(elsewhere))
+    assert pipped.returncode == 0, pipped.stdout[-4000:]
+    env_pip = dict(env, PYTHONPATH=str(target))
+    version = run([str(target / 'bin' / 'alicloud-cas-emulator'), '--version'], env_pip, str(elsewhere))
+    assert version.returncode == 0 and version.stdout.strip() == 'alicloud-cas-emulator 1.0.0', version.stdout
+    demo = run([str(target / 'bin' / 'alicloud-cas-emulator-run'), '--', os.path.join(BIN, 'ansible-playbook'),
+                '-i', 'localhost,', '-c', 'local', str(home / 'examples' / 'demo_gate.yml')], env_pip, str(elsewhere))
+    assert demo.returncode == 0, demo.stdout[-4000:]
+    assert 'Deployment stopped by the gate, as intended: CA gate failed: cas-member-demo-sub-nearly-full' in demo.stdout
+    usage = run([str(target / 'bin' / 'alicloud-cas-emulator-run')], env_pip, str(elsewhere))
+    assert usage.returncode == 2 and usage.stdout.startswith('usage: alicloud-cas-emulator-run '), usage.stdout
+
     assert str(home) in subprocess.run([os.path.join(BIN, 'ansible-doc'), '-t', 'lookup', 'seed.alicloud_cas.ca_instance_status'],
                                        env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
 
