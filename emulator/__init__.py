@@ -12,11 +12,11 @@ after ``pip install`` of this directory (package ``alicloud_cas_emulator``); see
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
 import sys
-import importlib.metadata
 
 # The name of the pip distribution of this directory (pyproject.toml).
 DISTRIBUTION = 'alicloud-cas-emulator'
