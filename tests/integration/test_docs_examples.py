@@ -67,11 +67,28 @@ def test_inventory_example_groups_machines_by_the_health_of_their_ca(runner, emu
     assert emu.counters()['calls_by_action']['GetCAInstanceStatus'] == 5
 
 
+def test_inventory_gate_example_fails_exactly_the_machines_whose_ca_is_not_healthy(runner, emu):
+    inventory = os.path.join(ROOT, 'docs', 'examples', 'inventory')
+    env = {'ALIBABA_CLOUD_ENDPOINT_CAS': emu.url, 'ALIBABA_CLOUD_ACCESS_KEY_ID': DEMO_ACCESS_KEY_ID,
+           'ALIBABA_CLOUD_ACCESS_KEY_SECRET': DEMO_ACCESS_KEY_SECRET}
+    result = runner.playbook(os.path.join(ROOT, 'docs', 'examples', 'inventory_gate.yml'), env=env, inventory=inventory)
+    assert result.returncode != 0  # two machines failed their gate
+    out = result.stdout
+    for healthy in ('web1', 'web2', 'db1'):  # db1 has no certificate: not gated
+        assert '"msg": "deploying to %s"' % healthy in out
+    for unhealthy in ('api1', 'legacy1'):  # issued by the nearly full CA and by the CA whose subscription ended
+        assert 'the CA behind the certificate of %s is not healthy or not known' % unhealthy in out
+        assert '"msg": "deploying to %s"' % unhealthy not in out
+    # The inventory sync's calls only (the account's list, one per distinct certificate): none from the play.
+    assert emu.counters()['calls_by_action']['GetCAInstanceStatus'] == 5
+
+
 def test_the_inventory_guide_shows_the_example_files_as_they_are():
     with open(os.path.join(ROOT, 'docs', 'inventory.md')) as handle:
         text = handle.read()
     examples = os.path.join(ROOT, 'docs', 'examples')
-    for name in ('inventory/10-web.yml', 'inventory/20-ca.cas.yml', 'inventory/30-issuers.cas.yml', 'inventory_play.yml'):
+    for name in ('inventory/10-web.yml', 'inventory/20-ca.cas.yml', 'inventory/30-issuers.cas.yml', 'inventory_play.yml',
+                 'inventory_gate.yml'):
         with open(os.path.join(examples, name)) as handle:
             content = ''.join(line for line in handle if not line.startswith(('#', '---')))
         assert content.strip() in text, 'docs/inventory.md no longer shows docs/examples/%s as it is' % name

@@ -251,3 +251,20 @@ def test_a_damaged_inventory_cache_costs_a_fresh_sync_not_a_traceback(runner):
     result = runner.inventory([source])  # the fresh sync was stored again: the next one is served by the cache
     assert calls(runner) == number and 'damaged' not in said(result)
     assert sorted(listed(result)['alicloud_cas_instances']['hosts']) == sorted(DEMO_INSTANCE_IDS)
+
+
+def test_graph_shows_both_jobs_groups(runner):
+    hosts = hosts_with_certificates(runner, 8)
+    source = write(runner.tmp / 'zz-ca.cas.yml', connection(
+        runner, certificate_var='tls_certificate', keyed_groups=[{'key': 'status', 'prefix': 'ca_status'}],
+        groups={'ca_unhealthy': 'alicloud_cas_issuer is defined and not alicloud_cas_issuer.usable'}))
+    result = runner.inventory([hosts, source], args=('--graph',))
+    assert result.returncode == 0, result.stderr[-4000:]
+    graph = result.stdout
+    # The CA hosts under their own group and their keyed group; the machines under the group of their CA's health.
+    assert '@alicloud_cas_instances:' in graph and '|--cas-member-demo-root' in graph
+    assert '@ca_status_REVOKE:' in graph and '|--cas-member-demo-revoked' in graph
+    unhealthy = graph.split('@ca_unhealthy:')[1].split('@')[0]
+    assert sorted(line.strip(' |-') for line in unhealthy.splitlines() if line.strip()) == ['web0003', 'web0007']
+    # The account's list once, then one call per distinct certificate.
+    assert calls(runner) == 1 + 4
