@@ -11,8 +11,8 @@ Everything against the emulator, in one run:
 3. Cached plays: 200 and 1,000 hosts asking the lookup about one CA, against the same play with the builtin
    lookup ansible.builtin.env (no API), with probe lookups that split the per-host cost between Ansible and
    the collection.
-4. The inventory plugin: thousands of hosts whose certificates come from a few CAs, cold and with a warm
-   inventory cache, against a play that asks the lookup on every host.
+4. The inventory plugin: 1,000 hosts sharing 50 certificates, its sync cold and with a warm inventory cache, and a
+   per-host gate with the Jinja test over its facts, against the lookup on every host and a no-API play.
 5. Plays at the service's limit (10 requests/s): the naive approaches (cache off, official SDK), many CAs, and
    hosts that each ask about the CA behind their own certificate (1,000 distinct certificates, or 50 shared).
 6. Module cold start against ansible.builtin.ping.
@@ -125,8 +125,12 @@ def run_play(emu, workdir, hosts, cas, lookup, cache_ttl, forks=20, playbook='sc
                                          % (i, ' tls_certificate=' + bench_certificate(i % certificates) if certificates else '')
                                          for i in range(hosts)))
     cache_dir = tempfile.mkdtemp(dir=workdir, prefix='cache-')
+    by_certificate = bool(certificates) and lookup != 'none'
+    terms = ['HOME'] if lookup == 'none' else [] if by_certificate else cas
     evars = {'bench_endpoint': emu.url, 'bench_sdk_endpoint': emu.host_port, 'bench_key_id': DEMO_ACCESS_KEY_ID,
-             'bench_key_secret': DEMO_ACCESS_KEY_SECRET, 'bench_cas': cas, 'bench_lookup': lookup,
+             'bench_key_secret': DEMO_ACCESS_KEY_SECRET, 'bench_cas': cas, 'bench_terms': terms,
+             'bench_lookup': 'ansible.builtin.env' if lookup == 'none' else lookup,
+             'bench_by_certificate': by_certificate, 'bench_expected': 1 if by_certificate else len(terms),
              'bench_cache_ttl': cache_ttl, 'bench_role_arn': role_arn}
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w') as handle:
@@ -173,16 +177,14 @@ def scale_scenarios(quick, workdir, variant_filter=None):
                     ('seed.alicloud_cas, RAM role, cache on', 'seed.alicloud_cas.ca_instance_status', 30, DEMO_ROLE_ARN),
                     ('seed.alicloud_cas, cache off (naive)', 'seed.alicloud_cas.ca_instance_status', 0, ''),
                     ('official SDK, naive lookup', 'sdk_ca_instance_status', 0, '')]
-        if by_certificate:  # the certificate shapes measure sharing, which neither a role nor cache off changes
-            variants = [v for v in variants if 'RAM role' not in v[0] and 'cache off' not in v[0]]
+        if by_certificate:  # the certificate shapes measure sharing, which a role, cache off or the SDK do not change
+            variants = variants[:2]
         with start_emulator(fixtures=fixtures, qps=10) as emu:
             base = None
             for label, lookup, ttl, role in variants:
                 if variant_filter and lookup != 'none' and not any(f in label for f in variant_filter):
                     continue
-                r = run_play(emu, workdir, hosts, cas, lookup, ttl, role_arn=role,
-                             playbook='certificate.yml' if by_certificate else 'scale.yml',
-                             certificates=distinct if by_certificate else 0)
+                r = run_play(emu, workdir, hosts, cas, lookup, ttl, role_arn=role, certificates=distinct if by_certificate else 0)
                 base = r['wall'] if base is None else base
                 target = '%.1f' % (base + distinct / 10.0 + 2) if lookup.startswith(('seed', 'sdk')) else ''
                 shape = '%d x %d %s' % (hosts, distinct, kind)
@@ -313,52 +315,80 @@ def cached_plays(quick, workdir):
           ('hosts', 'variant', 'API calls', 'hosts failed', 'wall s', 'vs baseline'), rows)
 
 
+GATE_PLAY = """
+- name: Gate every host on the CA behind its certificate
+  hosts: all
+  gather_facts: false
+  vars:
+    alicloud_cas_endpoint: %(endpoint)s
+    alicloud_cas_access_key_id: %(key_id)s
+    alicloud_cas_access_key_secret: %(key_secret)s
+  tasks:
+    - name: Gate
+      ansible.builtin.assert:
+        that:
+          - %(that)s
+        quiet: true
+"""
+# The gate's condition in each variant: one task and no `when` (a skipped task costs a forked worker per host too).
+# The inventory plugin's source: none, synced by the play (its cache emptied first), or its cache warm from that run.
+GATES = (('play without API (baseline): ansible.builtin.env lookup', "lookup('ansible.builtin.env', 'HOME') | length > 0", None),
+         ('play: inventory plugin facts, Jinja test (sync included)', 'alicloud_cas_issuer is seed.alicloud_cas.ca_usable', 'cold'),
+         ('play: inventory plugin facts, Jinja test (inventory cache warm)', 'alicloud_cas_issuer is seed.alicloud_cas.ca_usable',
+          'warm'),
+         ('play: the lookup on every host, Jinja test',
+          "lookup('seed.alicloud_cas.ca_instance_status', identifier=tls_certificate) is seed.alicloud_cas.ca_usable", None))
+
+
 def inventory_scale(quick, workdir):
-    """The inventory plugin over many hosts against a play that asks the lookup on every host."""
-    from emulator.testing import DEMO_CERTIFICATES
-    hosts = 500 if quick else 3000
-    certificates = sorted(v for k, v in DEMO_CERTIFICATES.items() if k != 'client-other-account')
+    """Hosts sharing 50 certificates: the inventory plugin's sync (cold and with its cache warm), and the per-host
+    gate with the Jinja test over its facts, against the same gate through the lookup on every host and a no-API play."""
+    hosts, distinct = (200 if quick else 1000), 50
     machines = os.path.join(workdir, 'inventory', '10-machines.yml')
     os.makedirs(os.path.dirname(machines))
     with open(machines, 'w') as handle:
         line = '    m%05d: {ansible_connection: local, tls_certificate: %s}\n'
-        handle.write('all:\n  hosts:\n' + ''.join(line % (i, certificates[i % len(certificates)]) for i in range(hosts)))
+        handle.write('all:\n  hosts:\n' + ''.join(line % (i, bench_certificate(i % distinct)) for i in range(hosts)))
+    config = os.path.join(workdir, 'issuers.cas.yml')
     rows = []
-    with start_emulator(qps=10) as emu:
-        for label, cache in (('inventory plugin, first sync', False), ('inventory plugin, inventory cache warm', True)):
-            config = os.path.join(workdir, 'inventory', '20-issuers.cas.yml')
-            with open(config, 'w') as handle:
-                handle.write('plugin: seed.alicloud_cas.ca_instances\nendpoint: %s\naccess_key_id: %s\naccess_key_secret: %s\n'
-                             'certificate_var: tls_certificate\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n'
-                             'cache_connection: %s\ncache_timeout: 3600\n'
-                             % (emu.url, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, os.path.join(workdir, 'inv-cache')))
-            if not cache:
-                shutil.rmtree(os.path.join(workdir, 'inv-cache'), ignore_errors=True)
+    with start_emulator(fixtures=many_cas_fixtures(10, distinct), qps=10) as emu:
+        with open(config, 'w') as handle:
+            handle.write('plugin: seed.alicloud_cas.ca_instances\nendpoint: %s\naccess_key_id: %s\naccess_key_secret: %s\n'
+                         'add_instance_hosts: false\ncertificate_var: tls_certificate\ncache: true\n'
+                         'cache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 3600\n'
+                         % (emu.url, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, os.path.join(workdir, 'inv-cache')))
+
+        def timed(cmd):
             env = bench_environment(workdir, tempfile.mkdtemp(dir=workdir, prefix='cache-'), emu)
             emu.reset()
             start = time.monotonic()
-            proc = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', os.path.dirname(machines), '--list'],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-            wall = time.monotonic() - start
+            proc = subprocess.run(cmd, env=env, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  check=False)
+            return proc, time.monotonic() - start, sum(emu.counters()['calls_by_action'].values())
+
+        for label, warm in (('ansible-inventory --list, first sync', False), ('ansible-inventory --list, inventory cache warm', True)):
+            if not warm:
+                shutil.rmtree(os.path.join(workdir, 'inv-cache'), ignore_errors=True)
+            proc, wall, calls = timed([os.path.join(BIN, 'ansible-inventory'), '-i', machines, '-i', config, '--list'])
             listed = json.loads(proc.stdout)['_meta']['hostvars'] if proc.returncode == 0 else {}
-            issued = sum(1 for v in listed.values() if 'alicloud_cas_issuer' in v)
-            rows.append((label, hosts, issued, sum(emu.counters()['calls_by_action'].values()), '%.1f' % wall))
-        evars = os.path.join(workdir, 'issuer-vars.json')
-        with open(evars, 'w') as handle:
-            json.dump({'bench_endpoint': emu.url, 'bench_key_id': DEMO_ACCESS_KEY_ID, 'bench_key_secret': DEMO_ACCESS_KEY_SECRET},
-                      handle)
-        env = bench_environment(workdir, tempfile.mkdtemp(dir=workdir, prefix='cache-'), emu)
-        emu.reset()
-        start = time.monotonic()
-        proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', machines, '--forks', '20',
-                               os.path.join(HERE, 'issuer.yml'), '-e', '@' + evars], env=env, cwd=HERE,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-        wall = time.monotonic() - start
-        rows.append(('play: the lookup on every host (cache on, forks 20)', hosts,
-                     hosts - sum(1 for line in proc.stdout.splitlines() if ' | FAILED' in line),
-                     sum(emu.counters()['calls_by_action'].values()), '%.1f' % wall))
-    table('CA health for %d hosts (%d distinct certificates)' % (hosts, len(certificates)),
-          ('variant', 'hosts', 'hosts with alicloud_cas_issuer', 'API calls', 'wall s'), rows)
+            rows.append((label, hosts, sum(1 for v in listed.values() if 'alicloud_cas_issuer' in v), calls, '%.1f' % wall, ''))
+        base = None
+        for label, that, plugin in GATES:
+            play = os.path.join(workdir, 'gate.yml')
+            with open(play, 'w') as handle:
+                handle.write(GATE_PLAY % {'endpoint': emu.url, 'key_id': DEMO_ACCESS_KEY_ID, 'key_secret': DEMO_ACCESS_KEY_SECRET,
+                                          'that': json.dumps(that)})
+            if plugin != 'warm':
+                shutil.rmtree(os.path.join(workdir, 'inv-cache'), ignore_errors=True)
+            sources = ['-i', machines] + (['-i', config] if plugin else [])
+            proc, wall, calls = timed([os.path.join(BIN, 'ansible-playbook')] + sources + ['--forks', '20', play])
+            base = wall if base is None else base
+            passed = hosts - sum(1 for line in proc.stdout.splitlines() if ' | FAILED' in line)
+            rows.append((label, hosts, passed, calls, '%.1f' % wall, '%.2f' % (wall / base)))
+            print('  done: gate over %d hosts, %s: %.1f s' % (hosts, label, wall), file=sys.stderr)
+    table('CA health for %d hosts sharing %d certificates (forks 20)' % (hosts, distinct),
+          ('variant', 'hosts', 'hosts with alicloud_cas_issuer / passing the gate', 'API calls', 'wall s', 'vs baseline play'),
+          rows)
 
 
 def cold_start(workdir, hosts):
