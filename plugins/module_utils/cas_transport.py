@@ -285,7 +285,11 @@ class HttpTransport:
 
 
 def _reason(exc):
-    """A short, secret-free reason: the innermost exception's class and text, without URLs."""
+    """A short reason: the innermost exception's text, cut at 200 characters.
+
+    It holds no secret: credentials travel in headers and the form body, never in the URL or the connection
+    details urllib3 quotes, and a proxy's user and password are not part of its messages.
+    """
     inner = exc
     seen = set()
     while True:

@@ -230,3 +230,20 @@ def test_a_header_http_cannot_carry_is_one_clear_error_that_hides_it(serve, valu
     assert text.startswith('The request to 127.0.0.1 could not be sent: a header or the URL holds characters HTTP '
                            'cannot carry')
     assert 'zq9' not in text and raised.value.__cause__ is None and raised.value.retryable is False
+
+
+@pytest.mark.parametrize('scheme', ['http', 'socks5'])
+def test_a_proxy_that_cannot_be_reached_is_named_without_its_password(monkeypatch, scheme):
+    closed = socket.socket()
+    closed.bind(('127.0.0.1', 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the proxy refuses the connection
+    for name in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.setenv(name, '%s://pxuser:Pr0xyPassw0rd@127.0.0.1:%d' % (scheme, port))
+    for name in ('NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    transport = HttpTransport(timeout=2, base_url='https://cas.example.com')
+    with pytest.raises(CasTransportError) as caught:
+        transport.request('GET', 'https://cas.example.com/?Action=GetCAInstanceStatus', {}, 'cas.example.com')
+    assert str(caught.value).startswith('Could not connect to cas.example.com')
+    assert 'Pr0xyPassw0rd' not in str(caught.value) and 'Pr0xyPassw0rd' not in repr(vars(caught.value))
